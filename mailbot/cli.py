@@ -1,0 +1,182 @@
+"""The `mailbot` command: parse arguments, load the config, call one function, print the result."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from mailbot import __version__
+from mailbot.config import Config, load_config, readable_by_others
+from mailbot.core.model import Status
+from mailbot.errors import MailbotError
+
+log = logging.getLogger("mailbot")
+
+FORMATS = ("html", "fragment", "md", "txt", "csv", "json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mailbot", description="Collect signatures for open letters "
+                                "and petitions by email.")
+    p.add_argument("--config", type=Path, default=Path("config.toml"),
+                   help="the campaign's TOML file (default: ./config.toml)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every decision")
+    p.add_argument("--version", action="version", version=f"mailbot {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("poll", help="fetch and process new mail once, send confirmations, write lists")
+    sub.add_parser("run", help="the worker: poll on a schedule until stopped (SIGINT/SIGTERM)")
+
+    imp = sub.add_parser("import", help="process mail from a Maildir, an mbox or a folder of .eml")
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--no-confirm", action="store_true", help="send no confirmation mails")
+
+    exp = sub.add_parser("export", help="print or write the signatory list")
+    exp.add_argument("--format", choices=FORMATS, default="txt")
+    exp.add_argument("--status", choices=("approved", "pending", "all"), default="approved")
+    exp.add_argument("--include-email", action="store_true",
+                     help="add addresses (never publish such a file)")
+    exp.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+    sub.add_parser("pending", help="list the entries waiting for an organizer")
+    for name, text in (("approve", "publish these entries"), ("reject", "never publish these")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("ids", type=int, nargs="+", metavar="ID")
+        cmd.add_argument("--by", default="organizer", help="your name, for the audit trail")
+
+    sub.add_parser("status", help="counts, the last poll, the outbox")
+
+    demo = sub.add_parser("demo", help="try mailbot with no config: local servers, sample replies")
+    demo.add_argument("--dir", type=Path, default=Path("mailbot-demo"),
+                      help="where the demo keeps its database, lists and sent mail")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except MailbotError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _runtime(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from mailbot.pipeline import Runtime
+
+    cfg: Config = load_config(args.config)
+    if readable_by_others(args.config) and (cfg.imap.password or cfg.smtp.password) and \
+            _has_literal_password(args.config):
+        log.warning("%s holds a password and other users can read it: chmod 600 %s, or use "
+                    "password_env", args.config, args.config)
+    return Runtime.open(cfg)
+
+
+def _has_literal_password(path: Path) -> bool:
+    return any(line.strip().startswith("password ") or line.strip().startswith("password=")
+               for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from mailbot.demo import run_demo
+
+        return run_demo(args.dir)
+    rt = _runtime(args)
+    if args.command == "poll":
+        from mailbot.pipeline import poll
+
+        print(poll(rt).summary())
+    elif args.command == "run":
+        from mailbot.scheduler import run_worker
+
+        run_worker(rt)
+    elif args.command == "import":
+        return _import(rt, args)
+    elif args.command == "export":
+        _export(rt, args)
+    elif args.command == "pending":
+        _pending(rt)
+    elif args.command in ("approve", "reject"):
+        from mailbot.review import set_status
+
+        status = Status.approved if args.command == "approve" else Status.rejected
+        done = set_status(rt, args.ids, status, actor=args.by)
+        print(f"{len(done)} {args.command}d" + "".join(f" #{d.signature_id}" for d in done))
+    elif args.command == "status":
+        _status(rt)
+    return 0
+
+
+def _import(rt, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from mailbot.adapters.file_source import count_messages, read_messages
+    from mailbot.pipeline import IncomingMail, import_mails
+
+    total = count_messages(args.path)
+    tty = sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        if tty:
+            of = f"/{total}" if total else ""
+            print(f"\rimported {done}{of}", end="", file=sys.stderr, flush=True)
+
+    mails = (IncomingMail(raw, "import") for raw in read_messages(args.path))
+    stats = import_mails(rt, mails, confirm=not args.no_confirm, progress=progress)
+    if tty:
+        print(file=sys.stderr)
+    print(stats.summary())
+    return 0
+
+
+def _export(rt, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+    from mailbot.adapters import exporters, store
+
+    statuses = None if args.status == "all" else [Status(args.status)]
+    with Session(rt.engine) as session:
+        rows = [s.as_signatory(include_email=args.include_email)
+                for s in store.signatures(session, statuses)]
+    text = exporters.render(args.format, rows, campaign_name=rt.cfg.campaign.name,
+                            language=rt.cfg.campaign.language, generated_at=rt.clock(),
+                            include_email=args.include_email, templates=rt.env)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _pending(rt) -> None:  # type: ignore[no-untyped-def]
+    from mailbot.review import pending
+
+    rows = pending(rt)
+    for sig in rows:
+        who = " ".join(p for p in (sig.first_name, sig.name) if p) or sig.organization or "?"
+        print(f"#{sig.id}  {who} | {sig.country or '-'} | {sig.presentation or '-'} | "
+              f"{sig.organization or '-'}  (confidence {sig.confidence:.2f})")
+        for reason in sig.reasons:
+            print(f"      - {reason}")
+    print(f"{len(rows)} pending")
+
+
+def _status(rt) -> None:  # type: ignore[no-untyped-def]
+    from mailbot.adapters import store
+
+    with Session(rt.engine) as session:
+        counts = store.counts(session)
+        state = store.mailbox_state(session, rt.cfg.imap.folder)
+    last = state.last_poll_at.isoformat(timespec="seconds") if state and state.last_poll_at else "never"
+    print(f"last poll: {last}")
+    for key, value in counts.items():
+        print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Separate what the sender wrote from quoted originals, signature blocks and disclaimers.
+
+Cutting fails safe: when it would leave nothing, the whole text is kept and a reason says so.
+Quoted lines are kept (flagged) so that answers typed under a quoted label can still be read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUOTE_MARK = re.compile(r"^\s*((?:>\s?)+)")
+
+# "On <date>, <someone> wrote:" and its translations; the verb at the end is what counts.
+_ATTRIBUTION_END = re.compile(
+    r"(wrote|writes|a écrit|a ecrit|écrit|escribió|escribio|escreveu|schrieb|geschrieben"
+    r"|ha scritto|scrive|написал\(а\)|написала|написал|пишет)\s*:?\s*$",
+    re.I,
+)
+_ATTRIBUTION_START = re.compile(r"^(On|Le|El|Em|Am|Il|В|Op|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\b", re.I)
+_ORIGINAL = re.compile(
+    r"^[-_=\s]*(original message|message d'origine|message original|mensaje original"
+    r"|mensagem original|ursprüngliche nachricht|originalnachricht|исходное сообщение"
+    r"|messaggio originale|forwarded message|message transféré|mensaje reenviado"
+    r"|mensagem encaminhada|weitergeleitete nachricht|пересылаемое сообщение"
+    r"|переслан\w* сообщение|messaggio inoltrato)[-_=\s]*:?\s*$",
+    re.I,
+)
+_FORWARD_START = re.compile(
+    r"^(begin forwarded message|début du message réexpédié|inicio del mensaje reenviado"
+    r"|início da mensagem reencaminhada|anfang der weitergeleiteten nachricht"
+    r"|inizio messaggio inoltrato)\s*:?\s*$",
+    re.I,
+)
+_HEADER_FROM = re.compile(r"^\**(from|de|von|от|da|van)\**\s*:\s*\S", re.I)
+_HEADER_OTHER = re.compile(
+    r"^\**(sent|date|envoyé|envoye|enviado|enviada|gesendet|datum|отправлено|дата|inviato|data"
+    r"|fecha|to|à|a|para|an|кому|subject|objet|asunto|assunto|betreff|тема|oggetto|cc)\**\s*:",
+    re.I,
+)
+_SEPARATOR = re.compile(r"^\s*_{8,}\s*$")
+_SIGNATURE = re.compile(r"^--\s*$")
+_MOBILE = re.compile(
+    r"^(sent from my|sent from outlook|get outlook for|envoyé de mon|envoyé depuis|enviado desde mi"
+    r"|enviado do meu|enviado de meu|von meinem .* gesendet|gesendet von|отправлено с|"
+    r"inviato da)\b",
+    re.I,
+)
+_DISCLAIMER = re.compile(
+    r"^(confidential|confidentiality notice|disclaimer|this e-?mail (and|is|message)|this message"
+    r" (and|is|contains)|the information (contained|in this)|ce (message|courriel) (et|est|contient)"
+    r"|este (mensaje|correo)|esta mensagem|diese (e-?mail|nachricht)|questo messaggio"
+    r"|il presente messaggio|данное сообщение|это сообщение (и|содержит|является))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the body, with quote markers removed and what it belongs to."""
+
+    text: str
+    quoted: bool  # written by someone else (a `>` line or inside a cut original)
+    own: bool  # part of the sender's own text after cutting
+
+
+@dataclass(frozen=True)
+class CleanText:
+    own: str  # the sender's own words
+    lines: tuple[Line, ...]
+    quote: str  # the quoted part (for forwards and the fail-safe), "" when none
+    reasons: tuple[str, ...] = ()
+    cut_failed: bool = False
+
+
+def _is_attribution(lines: list[str], i: int) -> int:
+    """Number of lines (1 or 2) of an attribution starting at i, 0 when none."""
+    line = lines[i].strip()
+    if not line:
+        return 0
+    if _ATTRIBUTION_END.search(line) and (_ATTRIBUTION_START.search(line) or "@" in line or len(line) > 12):
+        return 1
+    if i + 1 < len(lines) and _ATTRIBUTION_START.search(line):
+        joined = line + " " + lines[i + 1].strip()
+        if _ATTRIBUTION_END.search(joined) and len(joined) < 300:
+            return 2  # Gmail wraps long attributions over two lines
+    return 0
+
+
+def _is_header_block(lines: list[str], i: int) -> bool:
+    line = lines[i].strip()
+    if _SEPARATOR.match(line):
+        nxt = [x.strip() for x in lines[i + 1 : i + 3] if x.strip()]
+        return bool(nxt) and bool(_HEADER_FROM.match(nxt[0]))
+    if not _HEADER_FROM.match(line):
+        return False
+    return any(_HEADER_OTHER.match(x.strip()) for x in lines[i + 1 : i + 5])
+
+
+def _cut_point(texts: list[str], quoted: list[bool]) -> tuple[int, int, str]:
+    """(index where the original starts, lines the marker spans, what it was); (-1, 0, "") if none."""
+    for i, line in enumerate(texts):
+        if quoted[i]:
+            continue
+        stripped = line.strip()
+        if _ORIGINAL.match(stripped) and re.search(r"\w", stripped):
+            return i, 1, "quoted original"
+        if _FORWARD_START.match(stripped):
+            return i, 1, "forwarded message"
+        if _is_header_block(texts, i):
+            return i, 1, "quoted header block"
+        if span := _is_attribution(texts, i):
+            return i, span, "attribution line"
+    return -1, 0, ""
+
+
+def _trim_tail(own: list[int], texts: list[str]) -> tuple[list[int], list[str]]:
+    """Cut a "-- " signature block, mobile footers and disclaimers, if something remains."""
+    reasons = []
+    for pos, idx in enumerate(own):
+        line = texts[idx].strip()
+        if _SIGNATURE.match(texts[idx].rstrip()) and any(texts[j].strip() for j in own[:pos]):
+            return own[:pos], ["signature block cut"]
+        if (_MOBILE.match(line) or _DISCLAIMER.match(line)) and any(texts[j].strip() for j in own[:pos]):
+            return own[:pos], ["footer or disclaimer cut"]
+    return own, reasons
+
+
+def clean(text: str) -> CleanText:
+    """Split a body into own text and quoted text; never raises."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
+    quoted = [bool(_QUOTE_MARK.match(line)) for line in raw]
+    texts = [_QUOTE_MARK.sub("", line).rstrip() if q else line.rstrip() for line, q in zip(raw, quoted)]
+    start, span, what = _cut_point(texts, quoted)
+    in_original = [False] * len(texts)
+    reasons: list[str] = []
+    if start >= 0:
+        following = [j for j in range(start + span, len(texts)) if texts[j].strip()]
+        # "On ... wrote:" followed by `>` lines: only the marker goes, bottom-posted or inline
+        # answers below it stay own text. Anything else: the whole rest is the original.
+        if what == "attribution line" and following and quoted[following[0]]:
+            for j in range(start, start + span):
+                in_original[j] = True
+        else:
+            for j in range(start, len(texts)):
+                in_original[j] = True
+    own_idx = [i for i in range(len(texts)) if not quoted[i] and not in_original[i]]
+    own_idx, tail_reasons = _trim_tail(own_idx, texts)
+    reasons += tail_reasons
+    cut_failed = False
+    if not any(texts[i].strip() for i in own_idx):
+        if any(t.strip() for t in texts):
+            reasons.append("nothing left after cutting quotes; the whole text was kept")
+            cut_failed = True
+        own_idx = list(range(len(texts)))
+    own_set = set(own_idx)
+    lines = tuple(
+        Line(texts[i].strip(), quoted[i] or in_original[i], i in own_set) for i in range(len(texts))
+    )
+    own = "\n".join(texts[i].strip() for i in own_idx).strip("\n")
+    quote = "\n".join(t.strip() for i, t in enumerate(texts) if i not in own_set).strip("\n")
+    return CleanText(own=own, lines=lines, quote=quote, reasons=tuple(reasons), cut_failed=cut_failed)

@@ -1,0 +1,121 @@
+"""Country names in any language to ISO 3166-1 alpha-2, from babel's CLDR territory names.
+
+The index is built once, on first use, from every CLDR base locale plus `COMMON_FORMS`, the
+names people write that CLDR does not list ("USA", "Holland", "Spanish State"). A name that
+CLDR gives to two different countries in two languages is dropped unless a supported
+language settles it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from babel import Locale
+from babel.localedata import locale_identifiers
+
+from mailbot.core.labels import fold
+
+# Written forms CLDR lacks; extend freely. Keys are compared folded (case and accents ignored).
+COMMON_FORMS: dict[str, str] = {
+    "usa": "US", "u.s.a.": "US", "u.s.a": "US", "us": "US", "u.s.": "US", "united states": "US",
+    "united states of america": "US", "america": "US", "the states": "US", "eeuu": "US",
+    "ee.uu.": "US", "ee. uu.": "US", "eua": "US", "e.u.a.": "US", "сша": "US", "etats-unis": "US",
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "united kingdom": "GB",
+    "gb": "GB", "angleterre": "GB", "ecosse": "GB", "inglaterra": "GB", "escocia": "GB",
+    "англия": "GB", "шотландия": "GB", "великобритания": "GB", "grossbritannien": "GB",
+    "holland": "NL", "the netherlands": "NL", "hollande": "NL", "holanda": "NL", "голландия": "NL",
+    "deutschland": "DE", "brd": "DE", "rfa": "DE", "россия": "RU", "russian federation": "RU",
+    "российская федерация": "RU", "рф": "RU", "spanish state": "ES", "estado espanol": "ES",
+    "etat espagnol": "ES", "estat espanyol": "ES", "espanya": "ES", "estado espanhol": "ES",
+    "spanischer staat": "ES", "stato spagnolo": "ES", "испанское государство": "ES",
+    "czech republic": "CZ", "ivory coast": "CI", "cote d'ivoire": "CI", "burma": "MM",
+    "macedonia": "MK", "swaziland": "SZ", "vatican": "VA", "palestine": "PS",
+    "state of palestine": "PS", "turkiye": "TR", "uae": "AE", "emirates": "AE",
+    "south korea": "KR", "north korea": "KP", "viet nam": "VN", "laos": "LA", "syria": "SY",
+    "iran": "IR", "russia": "RU", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
+    "moldova": "MD", "taiwan": "TW", "brasil": "BR", "mexique": "MX", "méxico": "MX",
+    "perú": "PE", "argentine": "AR", "suisse": "CH", "schweiz": "CH", "svizzera": "CH",
+    "belgique": "BE", "belgie": "BE", "quebec": "CA", "québec": "CA", "kurdistan": "",
+    "hong kong": "HK", "macao": "MO", "macau": "MO", "the gambia": "GM", "the bahamas": "BS",
+    "congo-kinshasa": "CD", "drc": "CD", "rdc": "CD", "congo-brazzaville": "CG",
+    "kosovo": "XK", "österreich": "AT", "polska": "PL", "italia": "IT", "espana": "ES",
+    "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "eire": "IE", "éire": "IE",
+    "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ", "slovensko": "SK",
+}
+# Pseudo-territories CLDR lists that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
+_PREFERRED = ("en", "fr", "es", "pt", "de", "ru", "it")
+
+
+def key(name: str) -> str:
+    """The form names are compared in: folded, dots and hyphens as in CLDR, "the" dropped."""
+    text = fold(name).strip(" .,;:()[]\"'«»“”")
+    text = re.sub(r"^(the|la|le|les|el|los|las|o|a|os|as|die|der|das|il|lo)\s+", "", text)
+    text = text.replace("’", "'").replace("&", "and")
+    return re.sub(r"\s+", " ", text)
+
+
+@functools.lru_cache(maxsize=1)
+def index() -> dict[str, str]:
+    """Folded name -> code, over all CLDR base locales; ambiguous names are left out."""
+    found: dict[str, set[str]] = {}
+    preferred: dict[str, str] = {}
+    codes = set(Locale.parse("en").territories)
+    for ident in sorted(locale_identifiers()):
+        if "_" in ident:
+            continue
+        try:
+            territories = Locale.parse(ident).territories
+        except Exception:  # a locale babel cannot load is skipped, not fatal
+            continue
+        for code, name in territories.items():
+            if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+                continue
+            k = key(name)
+            found.setdefault(k, set()).add(code)
+            if ident in _PREFERRED:
+                preferred.setdefault(k, code)
+    out = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+    for k, code in preferred.items():
+        out.setdefault(k, code)
+    for name, code in COMMON_FORMS.items():
+        if code:
+            out[key(name)] = code
+    out.update({key(c): c for c in codes if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+                and key(c) not in out})
+    return out
+
+
+def lookup(name: str) -> str | None:
+    """ISO code for a country written by a person, or None; exact match on the folded name."""
+    k = key(name)
+    if not k:
+        return None
+    code = index().get(k)
+    if code and len(k) == 2 and name.strip() != name.strip().upper():
+        return None  # "us", "in", "de" typed in lower case are words, not codes
+    return code
+
+
+def known_codes() -> frozenset[str]:
+    return frozenset(index().values())
+
+
+@functools.lru_cache(maxsize=64)
+def _territories(language: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except Exception:
+        return dict(Locale.parse("en").territories)
+
+
+def display(code: str, language: str, overrides: dict[str, str] | None = None) -> str:
+    """The country's name in the campaign language, a campaign override winning."""
+    code = (code or "").upper()
+    if not code:
+        return ""
+    if overrides and code in overrides:
+        return overrides[code]
+    return _territories(language or "en").get(code) or _territories("en").get(code) or code

@@ -1,0 +1,148 @@
+"""What a parsed reply does to the list of signatures: sign, correct, withdraw, or nothing.
+
+Runs inside the caller's transaction; records an audit event for every change and says which mail,
+if any, the sender should get. It never sends anything itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from mailbot.adapters import store
+from mailbot.adapters.store import InboundMessage, InboundState, Outbox, OutboxStatus, Signature
+from mailbot.config import ReviewSettings
+from mailbot.core.model import FIELD_NAMES, Kind, Reply, Status
+
+log = logging.getLogger(__name__)
+
+BOT = "bot"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: InboundState
+    note: str = ""
+    signature: Signature | None = None
+    mail: str | None = None  # the template to answer with: "confirmation" | "withdrawal"
+    list_changed: bool = False  # whether the published lists may read differently now
+    changed: bool = False  # an existing entry was updated (the confirmation says so)
+
+
+_MACHINE_KINDS = {Kind.auto_reply: "auto-reply", Kind.bulk: "bulk or list mail"}
+_PERSON_KINDS = {Kind.question: "question to the organizers", Kind.forward: "forward of the appeal",
+                 Kind.other: "not recognized as a signature"}
+
+
+def apply_reply(session: Session, reply: Reply, inbound: InboundMessage, *,
+                review: ReviewSettings, campaign_address: str) -> Outcome:
+    """Apply one reply; the first matching case decides."""
+    if reply.kind is Kind.bounce:
+        return _bounce(session, reply, inbound)
+    if reply.kind in _MACHINE_KINDS:
+        return Outcome(InboundState.processed, f"ignored: {_MACHINE_KINDS[reply.kind]}")
+    if reply.kind in _PERSON_KINDS:
+        return Outcome(InboundState.needs_attention, _PERSON_KINDS[reply.kind])
+    if not reply.sender:
+        return Outcome(InboundState.needs_attention, "no readable sender address")
+    if reply.sender == campaign_address.lower():
+        return Outcome(InboundState.needs_attention, "sent from the campaign's own address")
+    existing = store.signature_by_email(session, reply.sender)
+    if reply.kind is Kind.withdrawal:
+        return _withdraw(session, existing, inbound)
+    if existing is None:
+        return _sign(session, reply, inbound, review)
+    return _update(session, existing, reply, inbound, review)
+
+
+def _bounce(session: Session, reply: Reply, inbound: InboundMessage) -> Outcome:
+    for address in reply.bounced:
+        sig = store.signature_by_email(session, address)
+        if sig is not None and not sig.undeliverable:
+            sig.undeliverable = True
+            store.add_event(session, actor=BOT, action="bounced", signature=sig, inbound=inbound,
+                            before={"undeliverable": False}, after={"undeliverable": True})
+        for row in session.query(Outbox).filter(Outbox.recipient == address,
+                                                Outbox.status == OutboxStatus.queued):
+            row.status, row.last_error = OutboxStatus.failed, "the address bounced"
+    note = "bounce for " + ", ".join(reply.bounced) if reply.bounced else "bounce"
+    return Outcome(InboundState.processed, note)
+
+
+def _status_for(reply: Reply, complete: bool, review: ReviewSettings) -> Status:
+    sure = complete and reply.confidence >= review.threshold
+    return Status.approved if review.auto_approve and sure else Status.pending
+
+
+def _sign(session: Session, reply: Reply, inbound: InboundMessage,
+          review: ReviewSettings) -> Outcome:
+    f = reply.fields
+    if not any(getattr(f, name) for name in FIELD_NAMES):
+        return Outcome(InboundState.needs_attention, "no field could be read from the reply")
+    sig = Signature(email=reply.sender, first_name=f.first_name, name=f.name,
+                    country_code=f.country_code, country=f.country,
+                    presentation=f.presentation, organization=f.organization, website=f.website,
+                    kind=reply.signer_kind, status=_status_for(reply, reply.is_complete, review),
+                    confidence=reply.confidence, reasons=list(reply.reasons),
+                    language=reply.language, signed_at=inbound.received_at,
+                    updated_at=inbound.received_at)
+    session.add(sig)
+    session.flush()
+    store.add_event(session, actor=BOT, action="signed", signature=sig, inbound=inbound,
+                    after=sig.values())
+    log.info("signature stored signature_id=%s status=%s confidence=%.2f", sig.id, sig.status,
+             reply.confidence)
+    return Outcome(InboundState.processed, f"signed ({sig.status})", sig, "confirmation",
+                   list_changed=sig.status == Status.approved)
+
+
+def _update(session: Session, sig: Signature, reply: Reply, inbound: InboundMessage,
+            review: ReviewSettings) -> Outcome:
+    if sig.status == Status.rejected:
+        return Outcome(InboundState.needs_attention,
+                       "reply from an address whose signature an organizer rejected", sig)
+    before = sig.values()
+    was_listed = sig.status == Status.approved
+    resigning = sig.status == Status.withdrawn
+    for name in sorted(reply.named):
+        setattr(sig, name, getattr(reply.fields, name))
+        if name == "country":
+            sig.country_code = reply.fields.country_code
+    if reply.named and reply.signer_kind != sig.kind and {"first_name", "name"} & reply.named:
+        sig.kind = reply.signer_kind
+    after = sig.values()
+    if after == before and not resigning:
+        if reply.kind is Kind.correction:
+            return Outcome(InboundState.needs_attention,
+                           "correction asked, but no changed field could be read", sig)
+        store.add_event(session, actor=BOT, action="signed again", signature=sig, inbound=inbound)
+        return Outcome(InboundState.processed, "signed again: nothing changed", sig)
+    complete = bool(sig.first_name and sig.name and sig.country_code) or bool(
+        sig.kind == "organization" and sig.organization and sig.country_code)
+    sig.status = _status_for(reply, complete, review)
+    sig.confidence = reply.confidence
+    sig.reasons = list(reply.reasons)
+    sig.updated_at = inbound.received_at
+    action = "signed again" if resigning else "corrected"
+    store.add_event(session, actor=BOT, action=action, signature=sig, inbound=inbound,
+                    before=before, after=sig.values())
+    log.info("signature %s signature_id=%s status=%s", action, sig.id, sig.status)
+    return Outcome(InboundState.processed, f"{action} ({sig.status})", sig, "confirmation",
+                   list_changed=was_listed or sig.status == Status.approved, changed=not resigning)
+
+
+def _withdraw(session: Session, sig: Signature | None, inbound: InboundMessage) -> Outcome:
+    if sig is None:
+        return Outcome(InboundState.needs_attention, "withdrawal from an address that has not signed")
+    if sig.status == Status.withdrawn:
+        return Outcome(InboundState.processed, "already withdrawn", sig)
+    before = sig.values()
+    was_listed = sig.status == Status.approved
+    sig.status = Status.withdrawn
+    sig.updated_at = inbound.received_at
+    store.add_event(session, actor=BOT, action="withdrawn", signature=sig, inbound=inbound,
+                    before=before, after=sig.values())
+    log.info("signature withdrawn signature_id=%s", sig.id)
+    return Outcome(InboundState.processed, "withdrawn", sig, "withdrawal", list_changed=was_listed)
