@@ -245,7 +245,9 @@ def _fsync_directory(directory: Path) -> None:
 
 EXPORTERS: dict[str, Exporter] = {
     "html": Exporter("signatories.html", _template("lists/signatories.html.j2")),
-    "fragment": Exporter("signatories.fragment.html", _template("lists/signatories.fragment.html.j2")),
+    "fragment": Exporter(
+        "signatories.fragment.html", _template("lists/signatories.fragment.html.j2")
+    ),
     "md": Exporter("signatories.md", _template("lists/signatories.md.j2")),
     "txt": Exporter("signatories.txt", _template("lists/signatories.txt.j2")),
     "csv": Exporter("signatories.csv", _render_csv),

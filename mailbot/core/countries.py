@@ -44,6 +44,8 @@ COMMON_FORMS: dict[str, str] = {
     "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "eire": "IE", "éire": "IE",
     "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ", "slovensko": "SK",
 }
+# Names that stand for more than one country: never guessed, the reviewer decides.
+AMBIGUOUS = frozenset({"congo", "korea", "virgin islands"})
 # Pseudo-territories CLDR lists that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
 _PREFERRED = ("en", "fr", "es", "pt", "de", "ru", "it")
@@ -83,6 +85,8 @@ def index() -> dict[str, str]:
     for name, code in COMMON_FORMS.items():
         if code:
             out[key(name)] = code
+    for name in AMBIGUOUS:
+        out.pop(key(name), None)
     out.update({key(c): c for c in codes if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
                 and key(c) not in out})
     return out

@@ -207,7 +207,9 @@ def safe_link(website: str) -> str:
 
 
 # Letters NFKD does not take apart; enough for names written in Latin script.
-_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_FOLD = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
 # C0/C1 controls become spaces; bidi embeddings, overrides and isolates are dropped (they can make a
 # published line read backwards).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")

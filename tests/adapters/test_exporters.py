@@ -7,18 +7,22 @@ import io
 import json
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+import mailbot.adapters.templates as templates_module
 from mailbot.adapters.exporters import EXPORTERS, render, write_lists
 from mailbot.adapters.templates import default_template_dir, make_template_env, markdown_escape
 from mailbot.core.model import Signatory, SignerKind, Status
 
 GOLDEN = Path(__file__).parent.parent / "golden"
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 HOSTILE_PRESENTATION = "<script>alert(1)</script>Professor"
 FORMULA_ORG = '=HYPERLINK("https://evil.example","click")'
 JSON_KEYS = [
@@ -67,7 +71,9 @@ def _row(
 
 
 ROWS = [
-    _row(1, "Nicolás", "del Caño", "Argentina", "AR", "Deputy", "PTS/FIT", "https://example.org/ndc"),
+    _row(
+        1, "Nicolás", "del Caño", "Argentina", "AR", "Deputy", "PTS/FIT", "https://example.org/ndc"
+    ),
     _row(2, "Ana", "Álvarez", "Argentina", "AR", "Teacher"),
     _row(3, "Bruno", "Bravo", "Argentina", "AR", "", "CeProDH"),
     _row(4, "Émile", "Zola", "France", "FR", "Writer", "L'Aurore", "www.example.fr"),
@@ -188,7 +194,7 @@ def test_fragment_is_embeddable():
 def test_page_wraps_the_fragment():
     """The full page is a document with a viewport, the campaign name and the same list."""
     page = _render("html")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<meta name="viewport"' in page and "@media print" in page
     assert '<h1 class="mailbot-campaign">Free the &lt;Press&gt;</h1>' in page
     assert _render("fragment") in page
@@ -290,7 +296,12 @@ def test_write_lists_writes_every_file(tmp_path):
     """Each requested format lands in its file, with the rendered content and nothing else."""
     target = tmp_path / "public" / "lists"
     written = write_lists(
-        target, FILENAMES, APPROVED, campaign_name="Free the <Press>", language="en", generated_at=NOW
+        target,
+        FILENAMES,
+        APPROVED,
+        campaign_name="Free the <Press>",
+        language="en",
+        generated_at=NOW,
     )
     assert written == [target / name for name in FILENAMES.values()]
     assert sorted(os.listdir(target)) == sorted(FILENAMES.values())
@@ -301,7 +312,7 @@ def test_write_lists_writes_every_file(tmp_path):
 
 def test_write_lists_leaves_unchanged_files_alone(tmp_path):
     """A second write of the same list touches nothing; a change rewrites only what differs."""
-    options = dict(campaign_name="Appeal", language="en", generated_at=NOW)
+    options = {"campaign_name": "Appeal", "language": "en", "generated_at": NOW}
     write_lists(tmp_path, ["json", "csv", "txt"], APPROVED, **options)
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
 
@@ -329,13 +340,20 @@ def test_write_lists_replaces_atomically_and_keeps_the_mode(tmp_path):
 def test_write_lists_cleans_up_when_rendering_fails(tmp_path):
     """A failing template leaves the published file as it was and no temporary file."""
     (tmp_path / "tpl" / "lists").mkdir(parents=True)
-    (tmp_path / "tpl" / "lists" / "signatories.txt.j2").write_text("{{ missing }}", encoding="utf-8")
+    (tmp_path / "tpl" / "lists" / "signatories.txt.j2").write_text(
+        "{{ missing }}", encoding="utf-8"
+    )
     out = tmp_path / "out"
     out.mkdir()
     (out / "signatories.txt").write_text("old", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError):
         write_lists(
-            out, ["txt"], APPROVED, campaign_name="A", language="en", generated_at=NOW,
+            out,
+            ["txt"],
+            APPROVED,
+            campaign_name="A",
+            language="en",
+            generated_at=NOW,
             templates=tmp_path / "tpl",
         )
     assert os.listdir(out) == ["signatories.txt"]
@@ -372,3 +390,60 @@ def test_template_env_is_strict_and_escapes_html_only():
 def test_default_templates_are_found_in_the_checkout():
     """From a source checkout the default templates are the repository's templates/ folder."""
     assert (default_template_dir() / "lists" / "signatories.html.j2").is_file()
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.links: list[str] = []
+        self.attrs: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attrs.update(name for name, _ in attrs)
+        self.links += [value or "" for name, value in attrs if name == "href"]
+
+
+FRAGMENT_TAGS = {"section", "p", "strong", "time", "nav", "ul", "li", "a", "span", "h2", "h3"}
+FRAGMENT_ATTRS = {"class", "lang", "datetime", "aria-label", "href", "id", "rel"}
+ANY_TEXT = st.text(max_size=30) | st.sampled_from(
+    ["<script>x</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "=1+1", "]]>"]
+)
+
+
+@given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT, ANY_TEXT, ANY_TEXT), min_size=1, max_size=4))
+@example([('"><svg onload=alert(1)>', "x", 'https://ok.example/"onclick=x', "-1")])
+def test_no_value_can_add_markup_or_a_link(values):
+    """Whatever signers type, the HTML holds only our tags and attributes, and only http(s) links."""
+    rows = [
+        _row(i, first, name, "France", "FR", text, text, website)
+        for i, (first, name, text, website) in enumerate(values, start=1)
+    ]
+    parser = _Tags()
+    parser.feed(_render("fragment", rows))
+    assert parser.tags <= FRAGMENT_TAGS and parser.attrs <= FRAGMENT_ATTRS
+    assert all(link.startswith(("http://", "https://", "#mailbot-")) for link in parser.links)
+
+
+@given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT, ANY_TEXT), min_size=1, max_size=4))
+def test_csv_cells_never_start_a_formula(values):
+    """Every CSV cell reads back as the value typed, quoted with ' when a spreadsheet would run it."""
+    rows = [_row(i, a, b, "France", "FR", c, c, "") for i, (a, b, c) in enumerate(values, start=1)]
+    parsed = list(csv.reader(io.StringIO(_render("csv", rows), newline="")))
+    for line, (a, b, c) in zip(parsed[1:], values):
+        for cell, typed in zip((line[1], line[2], line[5]), (a, b, c)):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert cell == (
+                "'" + typed if typed.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) else typed
+            )
+
+
+def test_installed_templates_win_over_the_checkout(tmp_path, monkeypatch):
+    """An installed wheel's mailbot/templates is used before a top-level templates/ folder."""
+    installed = tmp_path / "site-packages" / "mailbot" / "templates"
+    (installed / "lists").mkdir(parents=True)
+    (installed / "lists" / "signatories.txt.j2").write_text("installed\n", encoding="utf-8")
+    monkeypatch.setattr(templates_module, "_DEFAULT_DIRS", (installed, default_template_dir()))
+    assert default_template_dir() == installed
+    assert _render("txt") == "installed\n"

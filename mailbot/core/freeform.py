@@ -1,0 +1,118 @@
+"""Free-form replies: "I sign: Jean Dupont, professor, University of Lyon, France".
+
+Finds the statement that carries the signature (after a signing phrase, or a line naming a
+person and a country, or a name block at the end), then reads a person's name, a country and
+the rest as presentation. Everything here is a guess: the caller keeps the result pending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mailbot.core import countries
+from mailbot.core.labels import fold
+from mailbot.core.phrases import SIGN_INTENT, language_of
+
+_NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
+_PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
+              "den", "la", "le", "y", "e", "bin", "ibn", "al", "el", "ter", "ten", "zu"}
+_NOT_NAMES = {"i", "we", "je", "yo", "eu", "ich", "я", "io", "please", "dear", "hello", "hi",
+              "bonjour", "hola", "olá", "ola", "hallo", "привет", "ciao", "thanks", "merci", "the",
+              "appeal", "solidarity", "signature", "professor", "dr", "prof"}
+
+
+@dataclass(frozen=True)
+class FreeForm:
+    full_name: str = ""
+    country: str = ""  # the country as written
+    presentation: str = ""
+    signatories: int = 0
+    has_intent: bool = False
+    language: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+def looks_like_name(text: str) -> bool:
+    """Two to five capitalised words (particles allowed), no digits: "Juan del Caño"."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or len(text) > 60:
+        return False
+    if fold(words[0]) in _NOT_NAMES:
+        return False
+    for word in words:
+        if word.lower() in _PARTICLES:
+            continue
+        if not _NAME_WORD.match(word) or not word[:1].isupper():
+            return False
+    return words[-1].lower() not in _PARTICLES
+
+
+def _parts(segment: str) -> list[str]:
+    pieces = re.split(r"[,;()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\n", segment)
+    out = []
+    for piece in pieces:
+        piece = piece.strip(" \t:\"'«»“”")
+        if piece.endswith(".") and not re.search(r"(\b\w\.){2,}$", piece):
+            piece = piece[:-1].strip()
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _segment(lines: list[str]) -> tuple[str, bool]:
+    """The text that carries the signature and whether a signing phrase introduced it."""
+    for i, line in enumerate(lines):
+        m = SIGN_INTENT.search(fold(line))
+        if not m:
+            continue
+        after = line.split(":", 1)[1].strip() if ":" in line[m.start():] else ""
+        if after:
+            return after, True
+        block = []
+        for nxt in lines[i + 1:]:
+            if not nxt.strip():
+                if block:
+                    break
+                continue
+            block.append(nxt)
+        if block and any(countries.lookup(p) or looks_like_name(p) for p in _parts("\n".join(block))):
+            return "\n".join(block), True
+        rest = re.sub(r"^.*?" + re.escape(m.group(0)), "", fold(line))
+        if rest.strip(" .!:"):
+            return line, True
+        return "", True
+    for line in lines:  # no signing phrase: a line with a person's name and a country
+        parts = _parts(line)
+        if any(countries.lookup(p) for p in parts) and any(looks_like_name(p) for p in parts):
+            return line, False
+    return "", False
+
+
+def extract_free(lines: list[str], sender_name: str) -> FreeForm:
+    """Guess name, country and presentation from prose lines; never raises."""
+    segment, intent = _segment([ln for ln in lines if ln is not None])
+    language = language_of("\n".join(lines))
+    if not segment:
+        return FreeForm(has_intent=intent, language=language)
+    parts = _parts(segment)
+    reasons = ["free-form reply: fields guessed"]
+    names = [p for p in parts if looks_like_name(p) and not countries.lookup(p)]
+    found = [(p, c) for p in parts if (c := countries.lookup(p))]
+    codes = {c for _, c in found}
+    full = ""
+    if sender_name and any(fold(n) == fold(sender_name) for n in names):
+        full = next(n for n in names if fold(n) == fold(sender_name))
+    elif names:
+        full = names[0]
+        if sender_name and not set(fold(full).split()) & set(fold(sender_name).split()):
+            reasons.append(f"name {full!r} differs from the sender's name {sender_name!r}")
+    country = found[-1][0] if found else ""
+    signatories = 1 if full else 0
+    if len(names) > 1 and len(codes) > 1:
+        signatories = len(names)
+    rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}]
+    presentation = ", ".join(rest)
+    if len(codes) > 1:
+        reasons.append(f"several countries named: {', '.join(sorted(codes))}")
+    return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons))

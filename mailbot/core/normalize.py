@@ -1,0 +1,150 @@
+"""Field values as published: country codes and display names, person names, websites.
+
+Websites: only http(s) is accepted. A bare host such as "www.letusrise.ie" is accepted as
+"https://www.letusrise.ie" (a reason records the assumption); any other scheme, an e-mail
+address or text that is not a host is dropped with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from mailbot.core import countries
+from mailbot.core.labels import EMPTY_VALUES, fold
+
+# Lower-case name particles, longest first, kept lower case when a name's case is repaired.
+PARTICLES = ("van der", "van den", "van de", "von der", "de la", "de las", "de los", "de l'",
+             "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "do",
+             "dos", "du", "des", "la", "le", "y", "e", "i", "ter", "ten", "zu", "af", "av",
+             "bin", "ibn", "al", "el")
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str | None
+    reason: str = ""  # set when the code is a guess or missing
+    exact: bool = False
+
+
+def country_display(code: str, language: str, overrides: Mapping[str, str]) -> str:
+    """The name a campaign prints for a country code, overrides first ("ES" -> "Spanish State")."""
+    return countries.display(code, language, dict(overrides))
+
+
+def is_empty(value: str) -> bool:
+    return not value.strip() or fold(value).strip(" .") in EMPTY_VALUES or fold(value) in EMPTY_VALUES
+
+
+def normalize_country(value: str) -> Country:
+    """Recognize a country as typed; a guess from a part of the text says so in its reason."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        return Country(None)
+    code = countries.lookup(text)
+    if code:
+        return Country(code, exact=True)
+    parts = [p for p in re.split(r"[,;/()\[\]|]|\s[-–—]\s", text) if p.strip()]
+    hits = {c for p in parts if (c := countries.lookup(p))}
+    if len(hits) == 1 and len(parts) > 1:
+        found = hits.pop()
+        return Country(found, f"country read from {text!r} as {found}")
+    if len(hits) > 1:
+        return Country(None, f"several countries in {text!r}")
+    return Country(None, f"country not recognized: {text!r}")
+
+
+def _fix_word(word: str, first: bool) -> str:
+    if not word:
+        return word
+    low = word.lower()
+    if not first and low in PARTICLES:
+        return low
+    if "-" in word:
+        return "-".join(_fix_word(w, True) for w in word.split("-"))
+    m = re.match(r"^(o|d|l)['’](\w.*)$", low)
+    if m:  # O'Brien, D'Angelo; d'/l' inside a name stays lower: "de l'Isle"
+        head = m.group(1).upper() if first or m.group(1) == "o" else m.group(1)
+        return f"{head}'{m.group(2)[:1].upper()}{m.group(2)[1:]}"
+    if low.startswith("mc") and len(low) > 3:
+        return "Mc" + low[2:3].upper() + low[3:]
+    return low[:1].upper() + low[1:]
+
+
+def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
+    """NFC, spaces collapsed, ALL CAPS or all lower case repaired; (name, case_was_fixed).
+
+    A surname printed after its first name keeps a leading particle lower case ("van der Linden").
+    """
+    text = unicodedata.normalize("NFC", value)
+    text = re.sub(r"\s+", " ", text).strip(" \t,;:.\"'«»“”()[]")
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 2 or not (all(ch.isupper() for ch in letters) or all(ch.islower() for ch in letters)):
+        return text, False
+    if not any(ch.isupper() or ch.islower() for ch in letters):  # scripts without case
+        return text, False
+    words = text.split(" ")
+    fixed = []
+    i = 0
+    while i < len(words):
+        matched = False
+        for particle in PARTICLES:
+            n = particle.count(" ") + 1
+            if (i > 0 or surname) and " ".join(words[i:i + n]).lower() == particle and i + n < len(words):
+                fixed += [w.lower() for w in words[i:i + n]]
+                i += n
+                matched = True
+                break
+        if not matched:
+            fixed.append(_fix_word(words[i], i == 0))
+            i += 1
+    return " ".join(fixed), True
+
+
+def split_full_name(full: str) -> tuple[str, str, bool]:
+    """(first name, name, sure): the first word is the first name, the rest the name.
+
+    Sure only for two plain words; particles ("Juan del Caño") go to the name.
+    """
+    words = full.split()
+    if not words:
+        return "", "", False
+    if len(words) == 1:
+        return "", words[0], False
+    first, rest = words[0], words[1:]
+    sure = len(words) == 2
+    return first, " ".join(rest), sure
+
+
+def normalize_website(value: str) -> tuple[str, str]:
+    """(url, reason): an http(s) URL with a lower-case scheme and host, or "" and why not."""
+    text = value.strip().strip("<>()[]\"'").rstrip(".,;")
+    if not text or is_empty(text):
+        return "", ""
+    if re.search(r"\s", text):
+        return "", f"website dropped (not a single address): {value.strip()!r}"
+    assumed = False
+    if "@" in text and "://" not in text:
+        return "", f"website dropped (an e-mail address): {value.strip()!r}"
+    if "://" not in text:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) and not re.match(r"^[\w.-]+:\d", text):
+            return "", f"website dropped (not http or https): {value.strip()!r}"
+        text = "https://" + text
+        assumed = True
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return "", f"website dropped (not an address): {value.strip()!r}"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return "", f"website dropped (not http or https): {value.strip()!r}"
+    host = (parts.hostname or "").lower()
+    if not re.match(r"^(?=.{1,253}$)([\w-]{1,63}\.)+[^\W\d_]{2,63}$", host) or parts.username:
+        return "", f"website dropped (not an address): {value.strip()!r}"
+    netloc = host + (f":{port}" if port else "")
+    url = urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url, (f"website {value.strip()!r} has no http(s): https assumed" if assumed else "")
