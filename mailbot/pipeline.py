@@ -27,6 +27,7 @@ from mailbot.adapters.outgoing import compose
 from mailbot.adapters.smtp_sender import Envelope, SmtpSender
 from mailbot.adapters.store import InboundMessage, InboundState, Outbox, OutboxStatus
 from mailbot.adapters.templates import make_template_env
+from mailbot.adapters.worker_lock import worker_lock
 from mailbot.config import Config
 from mailbot.core.model import Kind, Reply, Status
 from mailbot.core.reply import ParseRules, read_reply
@@ -300,13 +301,18 @@ def publish(rt: Runtime, stats: Stats | None = None, *, force: bool = False) -> 
     return written
 
 
+def lock_path(cfg: Config) -> Path:
+    return cfg.path.parent / ".mailbot.lock"
+
+
 def poll(rt: Runtime) -> Stats:
     """One cycle: fetch and process new mail, send due confirmations, rewrite the lists."""
     stats = Stats()
-    with ImapSource(rt.cfg.imap) as source:
-        fetch_from_imap(rt, stats, source)
-    send_outbox(rt, stats)
-    publish(rt, stats)
+    with worker_lock(lock_path(rt.cfg)):
+        with ImapSource(rt.cfg.imap) as source:
+            fetch_from_imap(rt, stats, source)
+        send_outbox(rt, stats)
+        publish(rt, stats)
     return stats
 
 
@@ -324,17 +330,18 @@ def import_mails(rt: Runtime, mails: Iterable[IncomingMail], *, confirm: bool,
                 ingest(rt, session, mail, stats, confirm=confirm)
         pending.clear()
 
-    for mail in mails:
-        pending.append(mail)
-        done += 1
-        if len(pending) >= batch:
-            flush()
-            if progress:
-                progress(done)
-    flush()
-    if progress:
-        progress(done)
-    if confirm:
-        send_outbox(rt, stats)
-    publish(rt, stats)
+    with worker_lock(lock_path(rt.cfg)):
+        for mail in mails:
+            pending.append(mail)
+            done += 1
+            if len(pending) >= batch:
+                flush()
+                if progress:
+                    progress(done)
+        flush()
+        if progress:
+            progress(done)
+        if confirm:
+            send_outbox(rt, stats)
+        publish(rt, stats)
     return stats
