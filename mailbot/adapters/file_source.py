@@ -49,7 +49,7 @@ def read_messages(path: Path) -> Iterator[bytes]:
                           f"a Maildir or a folder of .eml files")
     box = mailbox.mbox(path, factory=None, create=False)
     try:
-        for key in box.keys():
+        for key in box.iterkeys():
             yield box.get_bytes(key)
     finally:
         box.close()

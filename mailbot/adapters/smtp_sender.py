@@ -65,7 +65,7 @@ class SmtpSender:
                     results.append(SendResult(mail.key, _classify(exc, self.where)))
                     if exc.code == 421:
                         client = None  # the server closed the connection
-                except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
                     results.append(SendResult(mail.key, TemporarySendError(
                         f"SMTP server {self.where}: {exc}")))
                     client = None
@@ -73,7 +73,7 @@ class SmtpSender:
             if client is not None:
                 try:
                     await client.quit()
-                except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError):
+                except (TimeoutError, aiosmtplib.SMTPException, OSError):
                     client.close()
         return results
 
@@ -81,7 +81,7 @@ class SmtpSender:
         s = self.settings
         client = aiosmtplib.SMTP(hostname=s.host, port=s.port, timeout=s.timeout,
                                  use_tls=s.security == "ssl",
-                                 start_tls=True if s.security == "starttls" else False)
+                                 start_tls=s.security == "starttls")
         try:
             await client.connect()
             if s.username:
@@ -89,7 +89,7 @@ class SmtpSender:
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise TemporarySendError(f"SMTP server {self.where} refused the login for "
                                      f"{s.username!r}: check [smtp] username and password") from exc
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             raise TemporarySendError(f"cannot connect to SMTP server {self.where}: {exc}") from exc
         return client
 

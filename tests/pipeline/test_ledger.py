@@ -7,8 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailbot import ledger
-from mailbot.adapters.store import (Event, InboundMessage, InboundState, Outbox, OutboxStatus,
-                                    Signature, open_database)
+from mailbot.adapters.store import (
+    Event,
+    InboundMessage,
+    InboundState,
+    Outbox,
+    OutboxStatus,
+    Signature,
+    open_database,
+)
 from mailbot.config import ReviewSettings
 from mailbot.core.model import Fields, Kind, Reply, SignerKind, Status
 
@@ -37,7 +44,10 @@ def session(tmp_path):
 _keys = iter(range(10**6))
 
 
-def apply(session, r: Reply, review: ReviewSettings = ReviewSettings()) -> ledger.Outcome:
+DEFAULT_REVIEW = ReviewSettings()
+
+
+def apply(session, r: Reply, review: ReviewSettings = DEFAULT_REVIEW) -> ledger.Outcome:
     inbound = InboundMessage(message_key=f"<{next(_keys)}@test>", source="import", raw=b"",
                              sender=r.sender)
     session.add(inbound)
