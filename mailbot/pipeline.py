@@ -31,7 +31,7 @@ from mailbot.adapters.worker_lock import worker_lock
 from mailbot.config import Config
 from mailbot.core.model import Kind, Reply, Status
 from mailbot.core.reply import ParseRules, read_reply
-from mailbot.errors import PermanentSendError
+from mailbot.errors import PermanentSendError, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,8 @@ def send_outbox(rt: Runtime, stats: Stats, sender: SmtpSender | None = None) -> 
             return
         seen.update(m.key for m in mails)
         results = sender.send_all(mails)
+        if results and all(not r.sent and "cannot connect" in str(r.error) for r in results):
+            record_incident(rt, "smtp", str(results[0].error))
         with Session(rt.engine) as session, session.begin():
             now = rt.clock()
             for result in results:
@@ -309,11 +311,24 @@ def poll(rt: Runtime) -> Stats:
     """One cycle: fetch and process new mail, send due confirmations, rewrite the lists."""
     stats = Stats()
     with worker_lock(lock_path(rt.cfg)):
-        with ImapSource(rt.cfg.imap) as source:
-            fetch_from_imap(rt, stats, source)
+        failure: SourceError | None = None
+        try:
+            with ImapSource(rt.cfg.imap) as source:
+                fetch_from_imap(rt, stats, source)
+        except SourceError as exc:  # mail already stored still gets its confirmation and lists
+            record_incident(rt, "imap", str(exc))
+            failure = exc
         send_outbox(rt, stats)
         publish(rt, stats)
+    if failure is not None:
+        raise failure
     return stats
+
+
+def record_incident(rt: Runtime, kind: str, message: str) -> None:
+    log.error("%s: %s", kind, message)
+    with Session(rt.engine) as session, session.begin():
+        store.add_incident(session, kind, message)
 
 
 def import_mails(rt: Runtime, mails: Iterable[IncomingMail], *, confirm: bool,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import ssl
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,7 +58,7 @@ class ImapSource:
                                            timeout=s.timeout)
             if s.security == "starttls":
                 client.starttls(ssl.create_default_context())
-        except (socket.timeout, TimeoutError) as exc:
+        except TimeoutError as exc:
             raise SourceTimeout(f"IMAP server {s.host}:{s.port} did not answer within "
                                 f"{s.timeout:g} s") from exc
         except (OSError, IMAPClientError) as exc:
@@ -157,7 +156,7 @@ class ImapSource:
     def _call(self, fn, *args):  # type: ignore[no-untyped-def]
         try:
             return fn(*args)
-        except (socket.timeout, TimeoutError) as exc:
+        except TimeoutError as exc:
             raise SourceTimeout(f"IMAP server {self.where} timed out") from exc
         except (OSError, IMAPClientError) as exc:
             raise SourceError(f"IMAP server {self.where} failed: {exc}") from exc

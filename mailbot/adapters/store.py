@@ -12,13 +12,29 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String,
-                        Text, UniqueConstraint, create_engine, event, func, select, update)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from mailbot.core.model import FIELD_NAMES, SignerKind, Signatory, Status
+from mailbot.core.model import FIELD_NAMES, Signatory, SignerKind, Status
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +99,9 @@ class InboundMessage(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
     handled_on_server: Mapped[bool] = mapped_column(Boolean, default=False)
+    # set when a person has dealt with mail that needed attention
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None]
 
 
 class Signature(Base):
@@ -161,6 +180,36 @@ class MailboxState(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     last_poll_at: Mapped[datetime | None]
+
+
+class WorkerIncident(Base):
+    """Something the worker could not do (IMAP login refused, SMTP down), for status and digest."""
+
+    __tablename__ = "worker_incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # imap | smtp | export | internal
+    message: Mapped[str] = mapped_column(Text)
+
+
+class DigestLog(Base):
+    """One row per campaign day whose digest went out: never twice, also across restarts."""
+
+    __tablename__ = "digest_log"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, campaign time zone
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ForgottenAddress(Base):
+    """Erased signers: only a keyed hash, so re-importing old mail does not bring them back."""
+
+    __tablename__ = "forgotten_address"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- engine and schema ---------------------------------------------------------------------
@@ -255,3 +304,7 @@ def counts(session: Session) -> dict[str, int]:
     out["outbox failed"] = session.scalar(select(func.count()).select_from(Outbox).where(
         Outbox.status == OutboxStatus.failed)) or 0
     return out
+
+
+def add_incident(session: Session, kind: str, message: str) -> None:
+    session.add(WorkerIncident(kind=kind, message=message[:2000]))
