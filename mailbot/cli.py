@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # mail-parser logs a warning for every MIME part it does not render (delivery-status...):
+    # that is normal for bounces, and nothing an organizer can act on.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
     try:
         return _dispatch(args)
     except MailbotError as exc:
@@ -111,7 +114,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         status = Status.approved if args.command == "approve" else Status.rejected
         done = set_status(rt, args.ids, status, actor=args.by)
-        print(f"{len(done)} {args.command}d" + "".join(f" #{d.signature_id}" for d in done))
+        print(f"{len(done)} {status}" + "".join(f" #{d.signature_id}" for d in done))
     elif args.command == "status":
         _status(rt)
     return 0

@@ -149,10 +149,15 @@ def clean(text: str) -> CleanText:
     reasons += tail_reasons
     cut_failed = False
     if not any(texts[i].strip() for i in own_idx):
-        if any(t.strip() for t in texts):
+        # Fail safe: a marker may have cut the sender's own words; `>` lines stay quoted, the
+        # sender marked them as someone else's.
+        unmarked = [i for i in range(len(texts)) if not quoted[i]]
+        if any(texts[i].strip() for i in unmarked):
             reasons.append("nothing left after cutting quotes; the whole text was kept")
             cut_failed = True
-        own_idx = list(range(len(texts)))
+            own_idx = unmarked
+        elif any(t.strip() for t in texts):
+            reasons.append("the reply holds only quoted text")
     own_set = set(own_idx)
     lines = tuple(
         Line(texts[i].strip(), quoted[i] or in_original[i], i in own_set) for i in range(len(texts))

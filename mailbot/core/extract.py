@@ -115,6 +115,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         text = line.text
         if not text.strip():
             pending, last_field = None, None
+            if line.own:
+                prose.append("")  # paragraphs matter to the free-form reader
             continue
         parsed = split_labeled(text)
         parsed = [p for p in parsed if p[0] != labels.IGNORED] if parsed else []

@@ -1,0 +1,133 @@
+"""From raw extracted values to normalized `Fields`, the fields named, and a confidence.
+
+Confidence starts at 1 and only goes down; each step down adds a reason a reviewer can read.
+Free-form guesses never reach the auto-approval threshold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mailbot.core import labels
+from mailbot.core.labels import fold
+from mailbot.core.model import Fields, SignerKind
+from mailbot.core.normalize import (
+    country_display,
+    is_empty,
+    normalize_country,
+    normalize_name,
+    normalize_website,
+    split_full_name,
+)
+
+FREE_FORM_CAP = 0.6
+_MARKUP = re.compile(r"<\s*/?\s*[a-z][^>]*>|javascript:|&#", re.I)
+_BAD_NAME = re.compile(r"[\d@<>{}\[\]=/\\|_#$%^*+~]|https?:|www\.|\ufffd")
+
+
+@dataclass(frozen=True)
+class Built:
+    fields: Fields
+    named: frozenset[str]
+    signer_kind: SignerKind
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+class _Score:
+    def __init__(self) -> None:
+        self.value = 1.0
+        self.reasons: list[str] = []
+
+    def cap(self, limit: float, reason: str) -> None:
+        self.value = min(self.value, limit)
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+
+    def note(self, reason: str) -> None:
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+
+
+def _text(value: str) -> str:
+    value = unicodedata.normalize("NFC", value or "")
+    return "" if is_empty(value) else re.sub(r"\s+", " ", value).strip()
+
+
+def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, str]:
+    first, name, full = (_text(raw.get(k, "")) for k in ("first_name", "name", labels.FULL_NAME))
+    source = ""
+    if full and not (first and name):
+        source = full
+    elif name and not first and len(name.split()) >= 2:
+        source, name = name, ""
+        score.note("'name' holds a full name: split into first name and name")
+    elif first and not name and len(first.split()) >= 2:
+        source, first = first, ""
+        score.note("'first name' holds a full name: split into first name and name")
+    if source:
+        first, name, sure = split_full_name(source)
+        if language == "ru" or not sure:
+            score.cap(0.6, f"name split uncertain: {source!r}")
+        else:
+            score.cap(0.85, "")
+    out = []
+    for value, surname in ((first, False), (name, True)):
+        fixed, changed = normalize_name(value, surname=surname)
+        if changed:
+            score.note(f"capitalisation of {value!r} repaired")
+        if fixed and (_BAD_NAME.search(fixed) or len(fixed) > 60 or len(fixed.split()) > 5):
+            score.cap(0.3, f"name does not look like a name: {fixed!r}")
+        out.append(fixed)
+    return out[0], out[1]
+
+
+def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
+          country_names: Mapping[str, str], sender_name: str, free_form: bool,
+          correction: bool = False) -> Built:
+    """Normalize raw values; the confidence says how sure the reading is."""
+    score = _Score()
+    first, name = _names(raw, language, score)
+    country_raw = _text(raw.get("country", ""))
+    country = normalize_country(country_raw)
+    display = country_display(country.code, campaign_language, country_names) if country.code else country_raw
+    if country_raw and not country.code:
+        score.cap(0.5, country.reason)
+    elif country.code and not country.exact:
+        score.cap(0.7, country.reason)
+    website, why = normalize_website(raw.get("website", ""))
+    if why:
+        score.note(why)
+        if not website:
+            score.cap(0.7, "")
+    presentation, organization = _text(raw.get("presentation", "")), _text(raw.get("organization", ""))
+    for label, value in (("presentation", presentation), ("organization", organization),
+                         ("name", f"{first} {name}"), ("country", country_raw)):
+        if _MARKUP.search(value):
+            score.cap(0.3, f"markup in {label}: check before publishing")
+        if len(value) > 300:
+            score.cap(0.6, f"{label} is unusually long")
+    fields = Fields(first, name, display, country.code, presentation, organization, website)
+    named = frozenset(k for k in ("first_name", "name", "country", "presentation", "organization")
+                      if getattr(fields, k)) | ({"website"} if website else set())
+    kind = SignerKind.person
+    if organization and not first and not name and not correction:
+        kind = SignerKind.organization
+        score.cap(0.75, "an organization signs (no person named)")
+    if not correction:
+        missing = [k for k, v in (("first name", first), ("name", name), ("country", country_raw))
+                   if not v and kind is SignerKind.person]
+        if kind is SignerKind.organization and not country_raw:
+            missing = ["country"]
+        if missing:
+            score.cap(0.5, "missing: " + ", ".join(missing))
+        if sender_name and (first or name) and "@" not in sender_name:
+            given = set(re.findall(r"\w+", fold(f"{first} {name}")))
+            if given and not given & set(re.findall(r"\w+", fold(sender_name))):
+                score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
+    if free_form:
+        score.cap(FREE_FORM_CAP, "free-form reply: name and country guessed")
+    return Built(fields, named, kind, round(score.value, 2), tuple(score.reasons))

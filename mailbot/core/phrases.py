@@ -1,0 +1,129 @@
+"""What people and machines write, in en/fr/es/pt/de/ru/it, as patterns over folded text.
+
+All patterns run on `labels.fold(text)`: lower case, accents removed ("zurückziehen" is
+"zuruckziehen", "retirée" is "retiree"). Extend a tuple to teach the bot a new phrasing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mailbot.core.labels import fold
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+SIGN_INTENT = _any(
+    r"\bi (?:hereby |also |gladly |will |would like to |want to |wish to )?(?:co-?)?sign\b",
+    r"\b(?:happy|glad|proud|pleased) to (?:co-?)?sign\b", r"\bi(?:'m| am) signing\b",
+    r"\b(?:please )?add (?:my|our) (?:name|signature)s?\b", r"\bsign me\b", r"\bcount me in\b",
+    r"\bi endorse\b", r"\bmy signature\s*:", r"\bi support (?:this|the) (?:appeal|letter|call)\b",
+    r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
+    r"\bnous signons\b", r"\bje souhaite signer\b",
+    r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
+    r"\bme (?:sumo|adhiero)\b", r"\bsuscribo\b", r"\bfirmamos\b",
+    r"\bassino\b", r"\bquero assinar\b", r"\b(?:adicionem|acrescentem|incluam) (?:o )?meu nome\b",
+    r"\bsubscrevo\b", r"\bassinamos\b",
+    r"\bunterschreibe\b", r"\bunterzeichne\b", r"\bunterschreiben wir\b",
+    r"\b(?:fugt|fugen sie) meinen namen\b",
+    r"подписыва", r"подпишусь", r"добавьте (?:мое|моё) имя", r"присоединяюсь",
+    r"\bsottoscrivo\b", r"\baderisco\b", r"\baggiung\w* il mio nome\b",
+)
+
+WITHDRAWAL = _any(
+    r"\b(?:remove|delete|withdraw|retract|take (?:off|down|out)|cancel|erase|strike)\b.{0,40}"
+    r"\b(?:my|our)\b.{0,20}\b(?:signature|name|endorsement|support)",
+    r"\b(?:remove|take) (?:me|us) (?:off|from)\b", r"\bun-?sign\b",
+    r"\b(?:no longer|don't|do not) (?:wish|want) to (?:be listed|be on|sign|appear|remain|be part)",
+    r"\b(?:retir|supprim|enlev|effac|ot|annul)\w*\b.{0,30}\b(?:ma|mon|notre)\b.{0,15}\b(?:signature|nom)\b",
+    r"\bretirez[- ]moi\b", r"\bne (?:souhaite|veux) plus (?:figurer|apparaitre|signer|etre)",
+    r"\b(?:retir|quit|elimin|borr|suprim|anul|sac)\w*\b.{0,30}\b(?:mi|nuestra|nuestro)\b.{0,15}"
+    r"\b(?:firma|nombre|adhesion)",
+    r"\bya no (?:quiero|deseo) (?:figurar|firmar|aparecer)",
+    r"\b(?:retir|remov|exclu|apag|cancel|tir)\w*\b.{0,30}\b(?:minha|meu|nossa|nosso)\b.{0,15}"
+    r"\b(?:assinatura|nome|adesao)",
+    r"\bnao (?:quero|desejo) mais (?:figurar|assinar|aparecer)",
+    r"\b(?:unterschrift|unterzeichnung|namen?)\b.{0,40}\b(?:zuruckziehen|zuruckzuziehen|zuruck|entfernen"
+    r"|loschen|streichen|widerrufen)",
+    r"\b(?:ziehe|entfernen sie|loschen sie|streichen sie)\b.{0,40}\b(?:unterschrift|namen)",
+    r"(?:отзыва|отозва|удали|убери|убрать|удалить|снимите|снять|вычеркн|исключит)\w*.{0,30}"
+    r"(?:подпис|имя|фамили)",
+    r"\b(?:ritir|rimuov|togli|cancell|elimin)\w*\b.{0,30}\b(?:la mia|il mio|mia|mio)\b.{0,15}"
+    r"\b(?:firma|nome|adesione)",
+    r"\bnon (?:voglio|desidero) piu (?:figurare|firmare|apparire)",
+)
+
+CORRECTION = _any(
+    r"\bcorrect(?:ion|ed)?\b", r"\bshould (?:read|be|say)\b", r"\binstead of\b",
+    r"\b(?:typo|misspel\w*|mis-spel\w*)\b", r"\b(?:change|update|amend|fix|modify)\b.{0,25}\bmy\b",
+    r"\bcorrig", r"\brectifi", r"\bau lieu de\b", r"\bmodifier\b.{0,25}\b(?:mon|ma|mes)\b",
+    r"\bcorreccion\b", r"\ben (?:lugar|vez) de\b", r"\bcambiar\b.{0,25}\b(?:mi|mis)\b",
+    r"\bcorrecao\b", r"\bretific", r"\bem vez de\b", r"\balterar\b.{0,25}\b(?:meu|minha)\b",
+    r"\bkorrektur\b", r"\bkorrigier", r"\bberichtig", r"\b(?:anstatt|statt)\b",
+    r"\bandern sie\b", r"исправ", r"поправ", r"\bвместо\b", r"опечатк",
+    r"\bcorrezione\b", r"\bcorregg", r"\brettific", r"\binvece di\b",
+)
+
+QUESTION_WORDS = _any(
+    r"^(?:who|what|why|how|when|where|can|could|may|is|are|do|does|will|would|should)\b.*\?",
+    r"\?\s*$",
+)
+
+AUTO_REPLY_SUBJECT = _any(
+    r"^(?:re:\s*|aw:\s*)?(?:out of (?:the )?office|automatic reply|auto[- ]?reply|autoreply"
+    r"|auto[- ]?response|away from|on vacation|vacation|holiday|absence|absent"
+    r"|reponse automatique|message d'absence|abwesenheit|automatische antwort|abwesend|urlaub"
+    r"|respuesta automatica|fuera de la oficina|ausente|ausencia|resposta automatica"
+    r"|fora do escritorio|ausencia temporaria|автоматический ответ|автоответ|нет на месте|в отпуске"
+    r"|risposta automatica|fuori sede|fuori ufficio|assente)\b",
+)
+
+AUTO_REPLY_BODY = _any(
+    r"\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away|on (?:annual )?leave"
+    r"|on vacation|on holiday)\b",
+    r"\bje suis (?:actuellement )?(?:absente?|en conge|en vacances)\b",
+    r"\b(?:estoy|estare) (?:fuera de la oficina|de vacaciones|ausente)\b",
+    r"\b(?:estou|estarei) (?:fora do escritorio|de ferias|ausente)\b",
+    r"\bich bin (?:bis|vom|ab|derzeit|zurzeit|nicht im buro|im urlaub|abwesend)",
+    r"\bя (?:в отпуске|нахожусь в отпуске|отсутствую)", r"\bsono (?:fuori ufficio|in ferie|assente)\b",
+)
+
+BOUNCE_SUBJECT = _any(
+    r"undeliver", r"undelivered mail", r"delivery (?:status notification|failure|has failed)",
+    r"mail delivery (?:failed|failure|subsystem|system)", r"returned mail", r"failure notice",
+    r"could not be delivered", r"nondeliverable", r"non-delivery", r"non remis",
+    r"echec de (?:la )?(?:remise|distribution)", r"unzustellbar", r"nicht zustellbar",
+    r"no se (?:puede|pudo) entregar", r"mensaje no entregado", r"nao (?:foi possivel )?entregue",
+    r"недоставлен", r"не доставлен", r"mancato recapito", r"impossibile recapitare",
+    r"^delivery status", r"^warning: could not send", r"complaint about message", r"abuse report",
+)
+
+BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|post_?master|mail-daemon|maildaemon|bounce[s]?|"
+                           r"mdaemon|mail\.delivery|nobody)\b|^(?:double-)?bounce", re.I)
+
+FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tr|wg|rv|enc|i|fw)\s*:", re.I)
+
+UNSUBSCRIBE = _any(r"\bunsubscribe\b", r"\bdesinscri", r"\bdarme de baja\b", r"\bdescadastr",
+                   r"\babmelden\b", r"\bотпиш", r"\bdisiscriv")
+
+_STOPWORDS = {
+    "en": "the and of to i my is in for with please this name",
+    "fr": "le la les et de je mon ma est pour avec cet appel merci nom",
+    "es": "el la los y de yo mi es para con este firmo gracias nombre",
+    "pt": "o a os e de eu meu minha para com este assino obrigado nome",
+    "de": "der die das und ich mein ist für mit diesen unterschreibe danke name",
+    "ru": "и в я не на с что это мой подписываю имя",
+    "it": "il la e di io mio mia è per con questo firmo grazie nome",
+}
+_STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
+
+
+def language_of(text: str) -> str:
+    """The supported language whose common words the text uses most, "" when none."""
+    words = re.findall(r"\w+", fold(text))[:400]
+    votes = Counter({lang: sum(w in stop for w in words) for lang, stop in _STOPSETS.items()})
+    best = votes.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else ""

@@ -1,0 +1,108 @@
+"""The entry point: raw bytes of one inbound mail to a `Reply`; never raises.
+
+decode -> clean -> extract (labeled, else free-form) -> classify -> normalize and score.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mailbot.core.classify import Mail, bounced_recipients, classify
+from mailbot.core.clean import clean
+from mailbot.core.decode import decode_mail
+from mailbot.core.extract import extract_labeled
+from mailbot.core.fields import build
+from mailbot.core.freeform import FreeForm, extract_free
+from mailbot.core.model import FIELD_NAMES, Kind, Reply
+from mailbot.core.normalize import country_display
+from mailbot.core.phrases import language_of
+
+__all__ = ["ParseRules", "read_reply", "country_display"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ParseRules:
+    campaign_address: str  # the appeal's address, e.g. "appeal@campaign.example"
+    language: str = "en"  # display language for country names
+    country_names: Mapping[str, str] = field(default_factory=dict)  # ISO code -> display override
+    auto_approve_threshold: float = 0.8
+
+
+def read_reply(raw: bytes, rules: ParseRules) -> Reply:
+    """Everything the core can tell about one mail; doubt is in `confidence` and `reasons`."""
+    try:
+        return _read(raw, rules)
+    except Exception as exc:  # a bug must not stop the batch: the mail goes to review
+        log.exception("parsing failed, kept for review")
+        return Reply(message_id="", sender="", sender_name="", subject="", date=None, in_reply_to="",
+                     references=(), kind=Kind.other,
+                     reasons=(f"could not be parsed ({type(exc).__name__}); needs review",))
+
+
+def _read(raw: bytes, rules: ParseRules) -> Reply:
+    decoded = decode_mail(raw if isinstance(raw, bytes) else bytes(raw))
+    cleaned = clean(decoded.text)
+    labeled = extract_labeled(cleaned)
+    has_person = any(labeled.values.get(k) for k in ("first_name", "name", "full_name"))
+    free = FreeForm()
+    if not has_person:
+        free = extract_free(list(labeled.prose), decoded.sender_name)
+    mail = Mail(decoded, cleaned, labeled, free, rules.campaign_address)
+    verdict = classify(mail)
+    kind = verdict.kind
+    reasons = list(verdict.reasons) + list(decoded.defects)
+    language = labeled.language or free.language or language_of(cleaned.own)
+    base = dict(message_id=decoded.message_id, sender=decoded.sender, sender_name=decoded.sender_name,
+                subject=decoded.subject, date=decoded.date, in_reply_to=decoded.in_reply_to,
+                references=decoded.references, language=language, text=cleaned.own)
+    if kind is Kind.bounce:
+        bounced = bounced_recipients(mail)
+        if not bounced:
+            reasons.append("no failed recipient found in the bounce")
+        log.info("classified message_id=%s kind=%s", decoded.message_id, kind)
+        return Reply(kind=kind, bounced=bounced, reasons=tuple(reasons), **base)
+    if kind not in (Kind.signature, Kind.correction):
+        confidence = 0.9 if kind is Kind.withdrawal else 0.0
+        if kind is Kind.withdrawal and mail.has_form:
+            confidence = 0.5
+            reasons.append("also contains a filled form")
+        log.info("classified message_id=%s kind=%s", decoded.message_id, kind)
+        return Reply(kind=kind, confidence=confidence, reasons=tuple(reasons), **base)
+    free_form = not mail.has_form
+    raw_values: dict[str, str] = dict(labeled.values)
+    if free_form:
+        raw_values = {"full_name": free.full_name, "country": free.country,
+                      "presentation": free.presentation}
+        if not free.full_name and decoded.sender_name and free.has_intent:
+            raw_values["full_name"] = decoded.sender_name
+            reasons.append("name taken from the sender's display name")
+    built = build(raw_values, language=language, campaign_language=rules.language,
+                  country_names=rules.country_names, sender_name=decoded.sender_name,
+                  free_form=free_form, correction=kind is Kind.correction)
+    reasons += list(labeled.reasons) + list(free.reasons) + list(cleaned.reasons) + list(built.reasons)
+    confidence = built.confidence
+    signatories = labeled.signatories if mail.has_form else free.signatories
+    if signatories > 1:
+        confidence = min(confidence, 0.3)
+        reasons.append(f"several signatories in one mail ({signatories}): only the first was read")
+    if cleaned.cut_failed:
+        confidence = min(confidence, 0.6)
+    if not decoded.sender:
+        confidence = min(confidence, 0.3)
+        reasons.append("no sender address")
+    if mail.has_form and any(line.strip().endswith("?") for line in labeled.prose):
+        confidence = min(confidence, 0.6)
+        reasons.append("the reply also asks a question")
+    if kind is Kind.correction and not built.named:
+        confidence = 0.0
+    if mail.has_form and decoded.has_header("x-auto-response-suppress"):
+        confidence = min(confidence, 0.5)
+        reasons.append("auto-reply header on a filled form")
+    log.info("classified message_id=%s kind=%s confidence=%.2f", decoded.message_id, kind, confidence)
+    return Reply(kind=kind, fields=built.fields, named=built.named & frozenset(FIELD_NAMES),
+                 signer_kind=built.signer_kind, confidence=round(confidence, 2),
+                 reasons=tuple(dict.fromkeys(reasons)), **base)
