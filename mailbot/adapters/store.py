@@ -61,6 +61,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class InboundState(StrEnum):
+    received = "received"  # stored safely, not processed yet (or processing was interrupted)
     processed = "processed"  # handled: a signature, a change, or mail a machine sent (ignored)
     needs_attention = "needs attention"  # a person should read it (question, unclear, failed)
     failed = "failed"  # processing raised; the error is kept and the message set aside
@@ -99,6 +100,8 @@ class InboundMessage(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
     handled_on_server: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # processing runs started
+    confirm: Mapped[bool] = mapped_column(Boolean, default=True)  # may it get a confirmation
     # set when a person has dealt with mail that needed attention
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     resolved_at: Mapped[datetime | None]
@@ -262,6 +265,12 @@ def set_marked(session: Session, folder: str, uidvalidity: int, uids: Sequence[i
     session.execute(update(InboundMessage).where(
         InboundMessage.folder == folder, InboundMessage.uidvalidity == uidvalidity,
         InboundMessage.uid.in_(list(uids))).values(handled_on_server=True))
+
+
+def received_messages(session: Session, limit: int) -> list[InboundMessage]:
+    """Stored messages waiting to be processed, oldest first."""
+    return list(session.scalars(select(InboundMessage).where(
+        InboundMessage.state == InboundState.received).order_by(InboundMessage.id).limit(limit)))
 
 
 def signature_by_email(session: Session, email: str) -> Signature | None:
