@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help="counts, the last poll, the outbox")
 
+    rep = sub.add_parser("reprocess", help="parse set-aside mail again (failed, needs attention)")
+    rep.add_argument("--all", action="store_true",
+                     help="also mail ignored as auto-reply, bounce or list mail")
+
     demo = sub.add_parser("demo", help="try mailbot with no config: local servers, sample replies")
     demo.add_argument("--dir", type=Path, default=Path("mailbot-demo"),
                       help="where the demo keeps its database, lists and sent mail")
@@ -117,6 +121,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"{len(done)} {status}" + "".join(f" #{d.signature_id}" for d in done))
     elif args.command == "status":
         _status(rt)
+    elif args.command == "reprocess":
+        from mailbot.pipeline import reprocess
+
+        print(reprocess(rt, include_ignored=args.all).summary())
     return 0
 
 

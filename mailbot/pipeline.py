@@ -17,6 +17,7 @@ from email.policy import compat32
 from pathlib import Path
 
 from jinja2 import Environment
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -48,6 +49,7 @@ class Runtime:
     env: Environment
     rules: ParseRules
     clock: Callable[[], datetime] = store.utcnow
+    parse: Callable[[bytes, ParseRules], Reply] = read_reply
 
     @classmethod
     def open(cls, cfg: Config, clock: Callable[[], datetime] = store.utcnow) -> Runtime:
@@ -101,54 +103,92 @@ def _header_message_id(header: bytes) -> str:
     return str(msg.get("Message-ID", "") or "")
 
 
-# --- intake ----------------------------------------------------------------------------------
+# --- intake: store first, process after ------------------------------------------------------
 
-def ingest(rt: Runtime, session: Session, mail: IncomingMail, stats: Stats, *,
-           confirm: bool = True) -> InboundMessage | None:
-    """Store one message and apply it; None when it was stored before (same Message-ID)."""
-    try:
-        reply: Reply | None = read_reply(mail.raw, rt.rules)
-        error = ""
-    except Exception as exc:  # the core promises not to raise; if it does, keep the mail aside
-        log.exception("parsing failed uid=%s", mail.uid)
-        reply, error = None, f"{type(exc).__name__}: {exc}"
-    key = message_key(reply.message_id if reply else "", mail.raw)
+MAX_ATTEMPTS = 3  # a message whose processing killed the worker this often is set aside
+
+
+def store_raw(rt: Runtime, session: Session, mail: IncomingMail, stats: Stats, *,
+              confirm: bool = True) -> InboundMessage | None:
+    """Keep the bytes (state received); None when stored before under the same Message-ID."""
+    key = message_key(_header_message_id(mail.raw), mail.raw)
     if store.known_message_keys(session, [key]):
         stats.duplicates += 1
         return None
-    now = rt.clock()
-    arrived = mail.arrived_at or (reply.date if reply and reply.date else None)
-    if arrived is None or arrived > now:
-        arrived = now
-    inbound = InboundMessage(
-        message_key=key, message_id=reply.message_id if reply else "", source=mail.source,
-        folder=mail.folder, uidvalidity=mail.uidvalidity, uid=mail.uid, received_at=arrived,
-        sender=(reply.sender if reply else "")[:320], subject=(reply.subject if reply else "")[:2000],
-        raw=mail.raw, kind=str(reply.kind) if reply else "",
-        confidence=reply.confidence if reply else 0.0,
-        reasons=list(reply.reasons) if reply else [])
+    inbound = InboundMessage(message_key=key, source=mail.source, folder=mail.folder,
+                             uidvalidity=mail.uidvalidity, uid=mail.uid, raw=mail.raw,
+                             received_at=mail.arrived_at or rt.clock(),
+                             state=InboundState.received, confirm=confirm)
     session.add(inbound)
     session.flush()
-    if reply is None:
-        inbound.state, inbound.note = InboundState.failed, error
+    return inbound
+
+
+def process_received(rt: Runtime, stats: Stats, batch: int = 200) -> None:
+    """Parse and apply every stored, unprocessed message.
+
+    The attempt is counted and committed before the work, so a message that kills the worker (a
+    parser bug on hostile input) is retried alone, then set aside, instead of blocking the inbox.
+    """
+    while True:
+        with Session(rt.engine) as session, session.begin():
+            rows = store.received_messages(session, batch)
+            if not rows:
+                return
+            for row in rows:
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.state = InboundState.failed
+                    row.note = f"processing was interrupted {row.attempts} times: set aside"
+                    stats.failed += 1
+                    log.error("message set aside inbound_id=%s attempts=%s", row.id, row.attempts)
+            rows = [r for r in rows if r.attempts < MAX_ATTEMPTS]
+            if rows and rows[0].attempts > 0:
+                rows = rows[:1]  # interrupted before: alone, so it cannot take others down
+            else:
+                rows = [r for r in rows if r.attempts == 0]
+            for row in rows:
+                row.attempts += 1
+            ids = [r.id for r in rows]
+        if not ids:
+            continue
+        with Session(rt.engine) as session, session.begin():
+            for inbound_id in ids:
+                inbound = session.get(InboundMessage, inbound_id)
+                assert inbound is not None
+                process_one(rt, session, inbound, stats)
+
+
+def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: Stats) -> None:
+    """Parse one stored message and apply it to the ledger, inside the caller's transaction."""
+    try:
+        reply = rt.parse(inbound.raw, rt.rules)
+    except Exception as exc:  # the core promises not to raise; if it does, keep the mail aside
+        log.exception("parsing failed inbound_id=%s", inbound.id)
+        inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
         stats.failed += 1
-        return inbound
+        return
+    now = rt.clock()
+    if inbound.source == "import" and reply.date and reply.date < inbound.received_at:
+        inbound.received_at = reply.date  # backfilled mail keeps the day it was written
+    inbound.message_id = reply.message_id[:998]
+    inbound.sender, inbound.subject = reply.sender[:320], reply.subject[:2000]
+    inbound.kind, inbound.confidence, inbound.reasons = str(reply.kind), reply.confidence, \
+        list(reply.reasons)
     try:
         with session.begin_nested():  # a bug on one mail never loses the batch
             outcome = ledger.apply_reply(session, reply, inbound, review=rt.cfg.review,
                                          campaign_address=rt.cfg.campaign.address)
             inbound.state, inbound.note = outcome.state, outcome.note
             inbound.signature_id = outcome.signature.id if outcome.signature else None
-            if confirm and outcome.mail and outcome.signature and reply.kind.may_get_mail \
+            if inbound.confirm and outcome.mail and outcome.signature and reply.kind.may_get_mail \
                     and not outcome.signature.undeliverable:
                 _queue_mail(rt, session, outcome, reply, now)
     except Exception as exc:
         log.exception("applying failed inbound_id=%s", inbound.id)
         inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
         stats.failed += 1
-        return inbound
+        return
     _count(stats, reply, outcome)
-    return inbound
 
 
 def _count(stats: Stats, reply: Reply, outcome: ledger.Outcome) -> None:
@@ -217,8 +257,8 @@ def fetch_from_imap(rt: Runtime, stats: Stats, source: ImapSource) -> None:
             wanted = [u for u in batch if u in headers and keys.get(u) not in known]
             for raw in source.fetch(wanted, {u: size for u, (_, size) in headers.items()}):
                 stats.fetched += 1
-                ingest(rt, session, IncomingMail(raw.data, "imap", folder, source.uidvalidity,
-                                                 raw.uid, raw.arrived_at), stats)
+                store_raw(rt, session, IncomingMail(raw.data, "imap", folder, source.uidvalidity,
+                                                    raw.uid, raw.arrived_at), stats)
             state = store.mailbox_state(session, folder)
             assert state is not None
             state.last_uid = max(batch)
@@ -315,9 +355,10 @@ def poll(rt: Runtime) -> Stats:
         try:
             with ImapSource(rt.cfg.imap) as source:
                 fetch_from_imap(rt, stats, source)
-        except SourceError as exc:  # mail already stored still gets its confirmation and lists
+        except SourceError as exc:  # mail already stored is still processed, confirmed, listed
             record_incident(rt, "imap", str(exc))
             failure = exc
+        process_received(rt, stats)
         send_outbox(rt, stats)
         publish(rt, stats)
     if failure is not None:
@@ -342,8 +383,9 @@ def import_mails(rt: Runtime, mails: Iterable[IncomingMail], *, confirm: bool,
         with Session(rt.engine) as session, session.begin():
             for mail in pending:
                 stats.fetched += 1
-                ingest(rt, session, mail, stats, confirm=confirm)
+                store_raw(rt, session, mail, stats, confirm=confirm)
         pending.clear()
+        process_received(rt, stats)
 
     with worker_lock(lock_path(rt.cfg)):
         for mail in mails:
@@ -358,5 +400,30 @@ def import_mails(rt: Runtime, mails: Iterable[IncomingMail], *, confirm: bool,
             progress(done)
         if confirm:
             send_outbox(rt, stats)
+        publish(rt, stats)
+    return stats
+
+
+def reprocess(rt: Runtime, *, include_ignored: bool = False) -> Stats:
+    """Parse set-aside mail again (after a fix): failed, and needs-attention not yet resolved.
+
+    With include_ignored, mail that was ignored as auto-reply, bounce or list mail is parsed again
+    too. Mail that already changed a signature is never applied twice.
+    """
+    stats = Stats()
+    states = [InboundState.failed, InboundState.needs_attention]
+    with worker_lock(lock_path(rt.cfg)):
+        with Session(rt.engine) as session, session.begin():
+            query = select(InboundMessage).where(InboundMessage.resolved_at.is_(None))
+            if include_ignored:
+                query = query.where(InboundMessage.state.in_(states) | (
+                    (InboundMessage.state == InboundState.processed)
+                    & InboundMessage.signature_id.is_(None)))
+            else:
+                query = query.where(InboundMessage.state.in_(states))
+            for row in session.scalars(query):
+                row.state, row.attempts, row.note = InboundState.received, 0, ""
+        process_received(rt, stats)
+        send_outbox(rt, stats)
         publish(rt, stats)
     return stats
