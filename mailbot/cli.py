@@ -42,14 +42,25 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--include-email", action="store_true",
                      help="add addresses (never publish such a file)")
     exp.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    exp.add_argument("--since", metavar="TIMESTAMP", help="instead of the list: what was added, "
+                     "changed or removed since then, as JSON (e.g. 2024-05-01T10:00:00Z)")
 
-    sub.add_parser("pending", help="list the entries waiting for an organizer")
-    for name, text in (("approve", "publish these entries"), ("reject", "never publish these")):
-        cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("ids", type=int, nargs="+", metavar="ID")
-        cmd.add_argument("--by", default="organizer", help="your name, for the audit trail")
+    from mailbot import review_cli
+
+    review_cli.add_commands(sub)  # pending, show, approve, reject, edit, ..., review
+    srv = sub.add_parser("serve", help="the review pages for organizers and the lists, on the web")
+    srv.add_argument("--host", help="listen on this address instead of [web] host")
+    srv.add_argument("--port", type=int, help="listen on this port instead of [web] port")
+    sub.add_parser("hash-password", help="make an organizer password hash for [web] organizers")
 
     sub.add_parser("status", help="counts, the last poll, the outbox")
+
+    dig = sub.add_parser("digest", help="the daily staff digest: print it, or send it now")
+    how = dig.add_mutually_exclusive_group(required=True)
+    how.add_argument("--print", action="store_true", dest="print_digest",
+                     help="show it here (text; --html for the HTML part) and send nothing")
+    how.add_argument("--send", action="store_true", help="send it now to [digest] recipients")
+    dig.add_argument("--html", action="store_true", help="with --print: the HTML part")
 
     rep = sub.add_parser("reprocess", help="parse set-aside mail again (failed, needs attention)")
     rep.add_argument("--all", action="store_true",
@@ -98,7 +109,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         from mailbot.demo import run_demo
 
         return run_demo(args.dir)
+    if args.command == "hash-password":
+        from mailbot.web.auth import prompt_hash
+
+        print(prompt_hash())
+        return 0
     rt = _runtime(args)
+    from mailbot import review_cli
+
+    if args.command in review_cli.COMMANDS:
+        return review_cli.run(rt, args)
+    if args.command == "serve":
+        from mailbot.web.server import serve
+
+        return serve(rt, host=args.host, port=args.port)
     if args.command == "poll":
         from mailbot.pipeline import poll
 
@@ -111,16 +135,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _import(rt, args)
     elif args.command == "export":
         _export(rt, args)
-    elif args.command == "pending":
-        _pending(rt)
-    elif args.command in ("approve", "reject"):
-        from mailbot.review import set_status
-
-        status = Status.approved if args.command == "approve" else Status.rejected
-        done = set_status(rt, args.ids, status, actor=args.by)
-        print(f"{len(done)} {status}" + "".join(f" #{d.signature_id}" for d in done))
     elif args.command == "status":
         _status(rt)
+    elif args.command == "digest":
+        _digest(rt, args)
     elif args.command == "reprocess":
         from mailbot.pipeline import reprocess
 
@@ -140,7 +158,8 @@ def _import(rt, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
             of = f"/{total}" if total else ""
             print(f"\rimported {done}{of}", end="", file=sys.stderr, flush=True)
 
-    mails = (IncomingMail(raw, "import") for raw in read_messages(args.path))
+    cap = rt.cfg.limits.max_message_mb * 1024 * 1024
+    mails = (IncomingMail(raw, "import") for raw in read_messages(args.path, cap))
     stats = import_mails(rt, mails, confirm=not args.no_confirm, progress=progress)
     if tty:
         print(file=sys.stderr)
@@ -151,6 +170,16 @@ def _import(rt, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
 def _export(rt, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
     from mailbot.adapters import exporters, store
 
+    if args.since:
+        from mailbot.changes import changes_since, parse_since
+
+        with Session(rt.engine) as session:
+            text = changes_since(session, parse_since(args.since)).as_json()
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return
     statuses = None if args.status == "all" else [Status(args.status)]
     with Session(rt.engine) as session:
         rows = [s.as_signatory(include_email=args.include_email)
@@ -164,17 +193,18 @@ def _export(rt, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-de
         sys.stdout.write(text)
 
 
-def _pending(rt) -> None:  # type: ignore[no-untyped-def]
-    from mailbot.review import pending
+def _digest(rt, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+    from mailbot import digest
 
-    rows = pending(rt)
-    for sig in rows:
-        who = " ".join(p for p in (sig.first_name, sig.name) if p) or sig.organization or "?"
-        print(f"#{sig.id}  {who} | {sig.country or '-'} | {sig.presentation or '-'} | "
-              f"{sig.organization or '-'}  (confidence {sig.confidence:.2f})")
-        for reason in sig.reasons:
-            print(f"      - {reason}")
-    print(f"{len(rows)} pending")
+    if args.send:
+        sent = digest.send_now(rt)
+        print(f"digest queued for {len(rt.cfg.digest.recipients)} recipients, {sent} mails sent")
+        return
+    rendered = digest.render(rt, digest.build(rt))
+    if args.html:
+        sys.stdout.write(rendered.html)
+    else:
+        sys.stdout.write(f"Subject: {rendered.subject}\n\n{rendered.text}")
 
 
 def _status(rt) -> None:  # type: ignore[no-untyped-def]

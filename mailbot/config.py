@@ -75,17 +75,61 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class DigestSettings:
     recipients: tuple[str, ...] = ()
+    staff: tuple[str, ...] = ()  # who may act by replying; empty: the recipients
+    grace: int = 12 * 3600  # seconds: a digest missed while the worker was down goes out this late
+    review_url: str = ""  # the web review page, linked from the digest
+    alert_after: int | None = None  # seconds of failing before staff get an alert; None: never
+
+    @property
+    def staff_addresses(self) -> frozenset[str]:
+        return frozenset(a.lower() for a in (self.staff or self.recipients))
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    authserv_id: str = ""  # the receiving server's Authentication-Results id; "" trusts the topmost
 
 
 @dataclass(frozen=True)
 class ReviewSettings:
     auto_approve: bool = True
     threshold: float = 0.8
+    notify_on_edit: bool = True  # mail the signer when an organizer changed what they sent
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """`mailbot serve`: where it listens, who may log in (argon2 hashes), the session secret."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""  # the address organizers type; default http://host:port/
+    organizers: Mapping[str, str] = field(default_factory=dict, repr=False)  # name -> argon2 hash
+    session_secret: str = field(default="", repr=False)  # "" = generated and kept in the database
+
+    @property
+    def url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}/"
+
+    @property
+    def is_https(self) -> bool:
+        return self.url.startswith("https://")
 
 
 @dataclass(frozen=True)
 class TemplateSettings:
     directory: Path | None = None
+
+
+@dataclass(frozen=True)
+class LimitsSettings:
+    """Guards that keep a flood of replies from turning mailbot into a spam cannon."""
+
+    max_message_mb: int = 25  # larger mail is kept truncated to this size
+    confirmations_per_recipient_per_day: int = 3
+    confirmations_per_hour: int = 300
+    replies_per_sender_per_hour: int = 5  # beyond this, new entries from the sender wait for review
+    signatures_per_domain_per_hour: int = 50  # beyond this, new entries from the domain wait
 
 
 @dataclass(frozen=True)
@@ -100,6 +144,9 @@ class Config:
     digest: DigestSettings = field(default_factory=DigestSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     templates: TemplateSettings = field(default_factory=TemplateSettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -211,8 +258,8 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     problems: list[str] = []
     r = _Reader(path, data, problems)
     base = path.parent
-    tables = {"campaign", "imap", "smtp", "database", "export", "schedule", "digest", "review",
-              "templates"}
+    tables = {"limits", "campaign", "imap", "smtp", "database", "export", "schedule", "digest", "review",
+              "templates", "web", "security"}
     for name in sorted(set(data) - tables):
         hint = _close(name, tables)
         problems.append(f"{path}: unknown table [{name}]" + (f": did you mean [{hint}]?" if hint else ""))
@@ -304,14 +351,15 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     for rcpt in recipients:
         if not isinstance(rcpt, str) or not _EMAIL.match(rcpt):
             r.problem("digest", "recipients", f"expected email addresses, got {rcpt!r}")
-    r.unknown("digest", dg, {"recipients"})
+    digest = _digest(r, dg, recipients)
 
     rv = r.table("review", required=False) or {}
     review = ReviewSettings(auto_approve=r.get("review", rv, "auto_approve", bool, True),
-                            threshold=r.get("review", rv, "threshold", float, 0.8))
+                            threshold=r.get("review", rv, "threshold", float, 0.8),
+                            notify_on_edit=r.get("review", rv, "notify_on_edit", bool, True))
     if not 0 <= review.threshold <= 1:
         r.problem("review", "threshold", f"expected a number between 0 and 1, got {review.threshold}")
-    r.unknown("review", rv, {"auto_approve", "threshold"})
+    r.unknown("review", rv, {"auto_approve", "threshold", "notify_on_edit"})
 
     t = r.table("templates", required=False) or {}
     tdir = r.get("templates", t, "directory", str, None)
@@ -321,11 +369,84 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
                   f"or remove the key to use the default templates")
     r.unknown("templates", t, {"directory"})
 
+    web = _web(r, r.table("web", required=False) or {}, environ)
+
+    se = r.table("security", required=False) or {}
+    security = SecuritySettings(authserv_id=r.get("security", se, "authserv_id", str, "").strip())
+    if any(c.isspace() or c == ";" for c in security.authserv_id):
+        r.problem("security", "authserv_id", f'expected a host name like "mx.example.org", got '
+                  f"{security.authserv_id!r}")
+    r.unknown("security", se, {"authserv_id"})
+
+    lm = r.table("limits", required=False) or {}
+    limit_values = {}
+    for f in dataclasses.fields(LimitsSettings):
+        value = r.get("limits", lm, f.name, int, f.default)
+        if value < 1:
+            r.problem("limits", f.name, f"expected a whole number of at least 1, got {value}")
+        limit_values[f.name] = value
+    limits = LimitsSettings(**limit_values)
+    r.unknown("limits", lm, {f.name for f in dataclasses.fields(LimitsSettings)})
+
     if problems:
         raise ConfigError("\n".join(problems))
-    return Config(path=path, campaign=campaign, imap=imap, smtp=smtp,
+    return Config(limits=limits, path=path, campaign=campaign, imap=imap, smtp=smtp,
                   database=DatabaseSettings(url=url), export=export, schedule=schedule,
-                  digest=DigestSettings(recipients=recipients), review=review, templates=templates)
+                  digest=digest, review=review, templates=templates,
+                  web=web, security=security)
+
+
+def _digest(r: _Reader, dg: Mapping[str, Any], recipients: tuple[str, ...]) -> DigestSettings:
+    staff = tuple(r.get("digest", dg, "staff", list, []))
+    for who in staff:
+        if not isinstance(who, str) or not _EMAIL.match(who):
+            r.problem("digest", "staff", f"expected email addresses, got {who!r}")
+    review_url = r.get("digest", dg, "review_url", str, "").strip()
+    if review_url and not re.match(r"^https?://[^\s/]+\S*$", review_url):
+        r.problem("digest", "review_url", f'expected an address like "https://review.example.org/", '
+                  f"got {review_url!r}")
+    alert_after = _duration(r, "digest", dg, "alert_after", 0) if "alert_after" in dg else None
+    if alert_after is not None and alert_after < 60:
+        r.problem("digest", "alert_after", 'expected at least a minute, like "30m" or "1h"; leave the '
+                  "key out for no alerts")
+    r.unknown("digest", dg, {"recipients", "staff", "grace", "review_url", "alert_after"})
+    return DigestSettings(recipients=recipients, staff=staff,
+                          grace=_duration(r, "digest", dg, "grace", 12 * 3600),
+                          review_url=review_url, alert_after=alert_after)
+
+
+def _web(r: _Reader, w: Mapping[str, Any], environ: Mapping[str, str]) -> WebSettings:
+    organizers = r.get("web", w, "organizers", dict, {})
+    for name, hashed in organizers.items():
+        if not isinstance(hashed, str) or not hashed.startswith("$argon2"):
+            r.problem("web", "organizers", f"{name}: expected an argon2 hash like \"$argon2id$v=19$...\": "
+                      f"run `mailbot hash-password` and paste what it prints")
+    public_url = r.get("web", w, "public_url", str, "").strip()
+    if public_url and not re.match(r"^https?://[^\s/]+", public_url):
+        r.problem("web", "public_url", f'expected an address like "https://review.example.org/", '
+                  f"got {public_url!r}")
+    if public_url and not public_url.endswith("/"):
+        public_url += "/"
+    secret = ""
+    if "session_secret" in w or "session_secret_env" in w:
+        if "session_secret" in w and "session_secret_env" in w:
+            r.problem("web", "session_secret", "give either session_secret or session_secret_env, not "
+                      "both")
+        var = r.get("web", w, "session_secret_env", str, "")
+        if var and var not in environ:
+            r.problem("web", "session_secret_env", f"environment variable {var} is not set: export it "
+                      f"before `mailbot serve`, or remove the key to keep a generated secret in the "
+                      f"database")
+        secret = environ.get(var, "") if var else r.get("web", w, "session_secret", str, "")
+        if (var and secret or "session_secret" in w) and len(secret) < 32:
+            r.problem("web", "session_secret", "expected at least 32 characters: generate one with "
+                      "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+    web = WebSettings(host=r.get("web", w, "host", str, "127.0.0.1"), port=_port(r, "web", w, 8080),
+                      public_url=public_url, organizers={str(k): v for k, v in organizers.items()},
+                      session_secret=secret)
+    r.unknown("web", w, {"host", "port", "public_url", "organizers", "session_secret",
+                         "session_secret_env"})
+    return web
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:

@@ -7,18 +7,20 @@ if any, the sender should get. It never sends anything itself.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from mailbot.adapters import store
 from mailbot.adapters.store import InboundMessage, InboundState, Outbox, OutboxStatus, Signature
-from mailbot.config import ReviewSettings
+from mailbot.config import LimitsSettings, ReviewSettings
 from mailbot.core.model import FIELD_NAMES, Kind, Reply, Status
 
 log = logging.getLogger(__name__)
 
 BOT = "bot"
+_DEFAULT_LIMITS = LimitsSettings()
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,10 @@ _PERSON_KINDS = {Kind.question: "question to the organizers", Kind.forward: "for
 
 
 def apply_reply(session: Session, reply: Reply, inbound: InboundMessage, *,
-                review: ReviewSettings, campaign_address: str) -> Outcome:
+                review: ReviewSettings, campaign_address: str,
+                limits: LimitsSettings = _DEFAULT_LIMITS) -> Outcome:
     """Apply one reply; the first matching case decides."""
+    reply = _guard(session, reply, inbound, limits)
     if reply.kind is Kind.bounce:
         return _bounce(session, reply, inbound)
     if reply.kind in _MACHINE_KINDS:
@@ -55,6 +59,40 @@ def apply_reply(session: Session, reply: Reply, inbound: InboundMessage, *,
     if existing is None:
         return _sign(session, reply, inbound, review)
     return _update(session, existing, reply, inbound, review)
+
+
+# Longest value kept per field; longer input is cut, flagged, and waits for an organizer.
+FIELD_LIMITS = {"first_name": 100, "name": 150, "country": 100, "presentation": 400,
+                "organization": 300, "website": 500}
+
+
+def _guard(session: Session, reply: Reply, inbound: InboundMessage, limits: LimitsSettings) -> Reply:
+    """Doubts the reply itself cannot see: overlong fields, floods from one sender or domain.
+
+    Each doubt becomes a reason, and a confidence of at most 0.5, so the entry waits for review.
+    """
+    if not reply.kind.may_get_mail or not reply.sender:
+        return reply
+    doubts: list[str] = []
+    clipped = {}
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(reply.fields, name)
+        if len(value) > limit:
+            clipped[name] = value[:limit].rstrip()
+            doubts.append(f"{name} was {len(value)} characters long: cut to {limit}")
+    since = inbound.received_at - timedelta(hours=1)
+    from_sender = store.count_inbound_from(session, reply.sender, since, before_id=inbound.id)
+    if from_sender >= limits.replies_per_sender_per_hour:
+        doubts.append(f"flood: {from_sender + 1} replies from this address within an hour")
+    domain = reply.sender.rpartition("@")[2]
+    from_domain = store.count_signatures_from_domain(session, domain, since)
+    if reply.kind is Kind.signature and from_domain >= limits.signatures_per_domain_per_hour:
+        doubts.append(f"flood: {from_domain + 1} new signatures from @{domain} within an hour")
+    if not doubts:
+        return reply
+    log.warning("reply flagged inbound_id=%s doubts=%s", inbound.id, len(doubts))
+    return replace(reply, fields=replace(reply.fields, **clipped),
+                   confidence=min(reply.confidence, 0.5), reasons=reply.reasons + tuple(doubts))
 
 
 def _bounce(session: Session, reply: Reply, inbound: InboundMessage) -> Outcome:

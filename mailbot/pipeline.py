@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from mailbot import ledger
+from mailbot import changes, ledger
 from mailbot.adapters import exporters, store
 from mailbot.adapters.imap_source import ImapSource, batches
 from mailbot.adapters.outgoing import compose
@@ -176,13 +176,24 @@ def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: S
         list(reply.reasons)
     try:
         with session.begin_nested():  # a bug on one mail never loses the batch
-            outcome = ledger.apply_reply(session, reply, inbound, review=rt.cfg.review,
-                                         campaign_address=rt.cfg.campaign.address)
+            from mailbot.digest import route_staff_reply  # digest.py builds on this module
+
+            outcome = route_staff_reply(rt, session, reply, inbound)  # staff answering a digest
+            if outcome is None:
+                outcome = ledger.apply_reply(session, reply, inbound, review=rt.cfg.review,
+                                             campaign_address=rt.cfg.campaign.address,
+                                             limits=rt.cfg.limits)
             inbound.state, inbound.note = outcome.state, outcome.note
             inbound.signature_id = outcome.signature.id if outcome.signature else None
             if inbound.confirm and outcome.mail and outcome.signature and reply.kind.may_get_mail \
                     and not outcome.signature.undeliverable:
-                _queue_mail(rt, session, outcome, reply, now)
+                recent = store.count_outbox_to(session, outcome.signature.email,
+                                               now - timedelta(days=1))
+                if recent < rt.cfg.limits.confirmations_per_recipient_per_day:
+                    _queue_mail(rt, session, outcome, reply, now)
+                else:
+                    inbound.note += f"; no mail: {recent} mails to this address in 24 h"
+                    log.warning("mail not queued, per-recipient cap inbound_id=%s", inbound.id)
     except Exception as exc:
         log.exception("applying failed inbound_id=%s", inbound.id)
         inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
@@ -290,7 +301,16 @@ def send_outbox(rt: Runtime, stats: Stats, sender: SmtpSender | None = None) -> 
     seen: set[int] = set()
     while True:
         with Session(rt.engine) as session:
-            rows = [r for r in store.due_outbox(session, rt.clock(), SEND_ROUND) if r.id not in seen]
+            now = rt.clock()
+            budget = rt.cfg.limits.confirmations_per_hour - store.count_sent_since(
+                session, now - timedelta(hours=1))
+            if budget <= 0:
+                log.warning("hourly mail cap reached (%s): the rest waits",
+                            rt.cfg.limits.confirmations_per_hour)
+                stats.send_waiting += len(store.due_outbox(session, now, SEND_ROUND))
+                return
+            rows = [r for r in store.due_outbox(session, now, min(SEND_ROUND, budget))
+                    if r.id not in seen]
             mails = [Envelope(r.id, rt.cfg.campaign.address, r.recipient, r.message) for r in rows]
         if not mails:
             return
@@ -333,10 +353,13 @@ def publish(rt: Runtime, stats: Stats | None = None, *, force: bool = False) -> 
         return []
     with Session(rt.engine) as session:
         rows = [s.as_signatory() for s in store.signatures(session, [Status.approved])]
+        recent = changes.recent_changes(session).as_json()  # what a site pulling the list missed
     written = exporters.write_lists(directory, rt.cfg.export.formats, rows,
                                     campaign_name=rt.cfg.campaign.name,
                                     language=rt.cfg.campaign.language,
                                     generated_at=rt.clock(), templates=rt.env)
+    if "json" in rt.cfg.export.formats and exporters.write_file(directory / changes.FILENAME, recent):
+        written.append(directory / changes.FILENAME)
     if stats is not None:
         stats.lists_written = written
     log.info("lists written directory=%s files=%s signatories=%s", directory, len(written), len(rows))
@@ -353,7 +376,7 @@ def poll(rt: Runtime) -> Stats:
     with worker_lock(lock_path(rt.cfg)):
         failure: SourceError | None = None
         try:
-            with ImapSource(rt.cfg.imap) as source:
+            with ImapSource(rt.cfg.imap, max_bytes=rt.cfg.limits.max_message_mb * 1024 * 1024) as source:
                 fetch_from_imap(rt, stats, source)
         except SourceError as exc:  # mail already stored is still processed, confirmed, listed
             record_incident(rt, "imap", str(exc))

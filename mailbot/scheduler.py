@@ -14,6 +14,8 @@ from mailbot.pipeline import Runtime, poll
 
 log = logging.getLogger(__name__)
 
+DIGEST_CHECK_EVERY = 60  # seconds: the digest goes out within a minute of [schedule] digest_at
+
 
 def _poll_job(rt: Runtime) -> None:
     try:
@@ -22,11 +24,22 @@ def _poll_job(rt: Runtime) -> None:
         log.error("poll failed: %s", exc)
 
 
+def _digest_job(rt: Runtime) -> None:
+    from mailbot.digest import tick
+
+    try:
+        tick(rt)  # the daily digest when due (also after downtime), and staff alerts
+    except MailbotError as exc:
+        log.error("digest failed: %s", exc)
+
+
 def build_scheduler(rt: Runtime) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=rt.cfg.schedule.timezone)
     scheduler.add_job(_poll_job, "interval", args=[rt], seconds=rt.cfg.schedule.poll_every,
                       id="poll", max_instances=1, coalesce=True,
                       next_run_time=datetime.now(scheduler.timezone))
+    scheduler.add_job(_digest_job, "interval", args=[rt], seconds=DIGEST_CHECK_EVERY, id="digest",
+                      max_instances=1, coalesce=True, next_run_time=datetime.now(scheduler.timezone))
     return scheduler
 
 

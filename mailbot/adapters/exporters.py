@@ -111,6 +111,12 @@ def write_lists(
     return written
 
 
+def write_file(path: Path, text: str) -> bool:
+    """Write one more published file (changes.json) the same way: atomic, only when it changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _write_if_changed(path, text.encode("utf-8"))
+
+
 def _exporter(fmt: str) -> Exporter:
     try:
         return EXPORTERS[fmt]

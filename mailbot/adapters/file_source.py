@@ -22,34 +22,39 @@ def count_messages(path: Path) -> int | None:
     return None
 
 
-def read_messages(path: Path) -> Iterator[bytes]:
-    """Raw messages in a stable order: file-name order for .eml folders, storage order otherwise."""
+def read_messages(path: Path, max_bytes: int = 25 * 1024 * 1024) -> Iterator[bytes]:
+    """Raw messages in a stable order: file-name order for .eml folders, storage order otherwise.
+
+    Each message is read up to max_bytes (the rest is never loaded), like the IMAP source does.
+    """
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     if _is_maildir(path):
         box = mailbox.Maildir(path, factory=None, create=False)
         for key in sorted(box.keys()):
             with box.get_file(key) as handle:
-                yield handle.read()
+                yield handle.read(max_bytes)
         return
     if path.is_dir():
         files = sorted(f for f in path.iterdir() if f.suffix.lower() == ".eml" and f.is_file())
         if not files:
             raise SourceError(f"{path}: no .eml files, and not a Maildir (no cur/ and new/)")
         for file in files:
-            yield file.read_bytes()
+            with file.open("rb") as handle:
+                yield handle.read(max_bytes)
         return
     with path.open("rb") as handle:
         head = handle.read(5)
     if head != b"From ":
         if path.suffix.lower() == ".eml":
-            yield path.read_bytes()
+            with path.open("rb") as handle:
+                yield handle.read(max_bytes)
             return
         raise SourceError(f"{path}: not an mbox file (it does not start with 'From '), "
                           f"a Maildir or a folder of .eml files")
     box = mailbox.mbox(path, factory=None, create=False)
     try:
         for key in box.iterkeys():
-            yield box.get_bytes(key)
+            yield box.get_bytes(key)[:max_bytes]
     finally:
         box.close()

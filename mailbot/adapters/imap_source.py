@@ -18,7 +18,7 @@ from mailbot.errors import SourceAuthError, SourceError, SourceTimeout
 log = logging.getLogger(__name__)
 
 HANDLED_KEYWORD = b"$MailbotHandled"
-MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # larger mail is kept truncated: nobody signs with 25 MB
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # default cap: larger mail is kept truncated
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ class RawMail:
 class ImapSource:
     """One connection to one folder; use as a context manager."""
 
-    def __init__(self, settings: ImapSettings) -> None:
+    def __init__(self, settings: ImapSettings, *, max_bytes: int = MAX_MESSAGE_BYTES) -> None:
         self.settings = settings
+        self.max_bytes = max_bytes
         self._client: imapclient.IMAPClient | None = None
         self.uidvalidity = 0
         self._keywords_allowed = False
@@ -118,7 +119,7 @@ class ImapSource:
 
     def fetch(self, uids: Sequence[int], sizes: dict[int, int]) -> Iterator[RawMail]:
         """Whole messages (BODY.PEEK: the server's \\Seen flag is not touched)."""
-        whole = [u for u in uids if sizes.get(u, 0) <= MAX_MESSAGE_BYTES]
+        whole = [u for u in uids if sizes.get(u, 0) <= self.max_bytes]
         big = [u for u in uids if u not in whole]
         if whole:
             got = self._call(self.client.fetch, whole, ["BODY.PEEK[]", "INTERNALDATE"])
@@ -128,7 +129,7 @@ class ImapSource:
                     yield RawMail(uid, data, sizes.get(uid, len(data)), _date(got[uid]))
         for uid in big:
             got = self._call(self.client.fetch, [uid],
-                             [f"BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>", "INTERNALDATE"])
+                             [f"BODY.PEEK[]<0.{self.max_bytes}>", "INTERNALDATE"])
             item = got.get(uid, {})
             data = item.get(b"BODY[]<0>", b"") or b""
             log.warning("imap message truncated uid=%s size=%s kept=%s", uid, sizes[uid], len(data))

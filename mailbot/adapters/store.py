@@ -215,6 +215,16 @@ class ForgottenAddress(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Secret(Base):
+    """Keys mailbot generates for itself: the erasure HMAC key, the web session secret."""
+
+    __tablename__ = "secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- engine and schema ---------------------------------------------------------------------
 
 def open_database(url: str) -> Engine:
@@ -277,6 +287,27 @@ def signature_by_email(session: Session, email: str) -> Signature | None:
     return session.scalars(select(Signature).where(Signature.email == email)).first()
 
 
+def count_inbound_from(session: Session, sender: str, since: datetime, *, before_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(InboundMessage).where(
+        InboundMessage.sender == sender, InboundMessage.received_at >= since,
+        InboundMessage.id < before_id)) or 0
+
+
+def count_signatures_from_domain(session: Session, domain: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Signature).where(
+        Signature.email.like(f"%@{domain}"), Signature.signed_at >= since)) or 0
+
+
+def count_outbox_to(session: Session, recipient: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Outbox).where(
+        Outbox.recipient == recipient, Outbox.created_at >= since)) or 0
+
+
+def count_sent_since(session: Session, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Outbox).where(
+        Outbox.status == OutboxStatus.sent, Outbox.sent_at >= since)) or 0
+
+
 def signatures(session: Session, statuses: Sequence[Status] | None = None) -> list[Signature]:
     query = select(Signature).order_by(Signature.signed_at, Signature.id)
     if statuses is not None:
@@ -317,3 +348,33 @@ def counts(session: Session) -> dict[str, int]:
 
 def add_incident(session: Session, kind: str, message: str) -> None:
     session.add(WorkerIncident(kind=kind, message=message[:2000]))
+
+
+def secret_value(session: Session, name: str) -> str:
+    """A random key mailbot keeps for itself in the database, made on first use."""
+    import secrets
+
+    row = session.get(Secret, name)
+    if row is None:
+        row = Secret(name=name, value=secrets.token_urlsafe(48))
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def address_digest(session: Session, email: str) -> str:
+    """HMAC-SHA256 of the lower-cased address, keyed with the database's own `erasure` secret.
+
+    Without the key the digest cannot be checked against a list of guessed addresses.
+    """
+    import hashlib
+    import hmac
+
+    key = secret_value(session, "erasure").encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def is_forgotten(session: Session, email: str) -> bool:
+    """True when this address was erased (`mailbot erase`): its mail must not sign it again."""
+    return session.get(ForgottenAddress, address_digest(session, email)) is not None
+

@@ -11,19 +11,23 @@ from dataclasses import dataclass
 
 _QUOTE_MARK = re.compile(r"^\s*((?:>\s?)+)")
 
-# "On <date>, <someone> wrote:" and its translations; the verb at the end is what counts.
-_ATTRIBUTION_END = re.compile(
-    r"(wrote|writes|a écrit|a ecrit|écrit|escribió|escribio|escreveu|schrieb|geschrieben"
-    r"|ha scritto|scrive|написал\(а\)|написала|написал|пишет)\s*:?\s*$",
+# "On <date>, <someone> wrote:" and its translations: the verb ends the line, or comes before
+# the name and address ("Am ... schrieb Jan <j@x.de>:", "Den ... skrev Per <p@x.dk>:").
+_VERBS = (r"(?:wrote|writes|a écrit|a ecrit|écrit|escribió|escribio|escreveu|schrieb|geschrieben"
+          r"|ha scritto|scrive|написал\(а\)|написала|написал|пишет|skrev|schreef|napisał|kirjoitti)")
+_ATTRIBUTION_END = re.compile(rf"{_VERBS}\s*:?\s*$|{_VERBS}\s+[^:]{{1,120}}:\s*$", re.I)
+_ATTRIBUTION_START = re.compile(
+    r"^(On|Le|El|Em|Am|Il|В|Op|Den|Dne|W dniu|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+\.? \d{4})\b",
     re.I,
 )
-_ATTRIBUTION_START = re.compile(r"^(On|Le|El|Em|Am|Il|В|Op|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\b", re.I)
+_LOOKS_SENT = re.compile(r"@|<[^>]+>|\d{1,2}:\d{2}|\b\d{4}\b")
 _ORIGINAL = re.compile(
     r"^[-_=\s]*(original message|message d'origine|message original|mensaje original"
     r"|mensagem original|ursprüngliche nachricht|originalnachricht|исходное сообщение"
     r"|messaggio originale|forwarded message|message transféré|mensaje reenviado"
     r"|mensagem encaminhada|weitergeleitete nachricht|пересылаемое сообщение"
-    r"|переслан\w* сообщение|messaggio inoltrato)[-_=\s]*:?\s*$",
+    r"|переслан\w* сообщение|messaggio inoltrato|oprindelig meddelelse|ursprungligt meddelande"
+    r"|oorspronkelijk bericht|wiadomość oryginalna|alkuperäinen viesti)[-_=\s]*:?\s*$",
     re.I,
 )
 _FORWARD_START = re.compile(
@@ -32,10 +36,11 @@ _FORWARD_START = re.compile(
     r"|inizio messaggio inoltrato)\s*:?\s*$",
     re.I,
 )
-_HEADER_FROM = re.compile(r"^\**(from|de|von|от|da|van)\**\s*:\s*\S", re.I)
+_HEADER_FROM = re.compile(r"^\**(from|de|von|от|da|van|fra|från|od)\s*\**\s*:\s*\**\s*\S", re.I)
 _HEADER_OTHER = re.compile(
     r"^\**(sent|date|envoyé|envoye|enviado|enviada|gesendet|datum|отправлено|дата|inviato|data"
-    r"|fecha|to|à|a|para|an|кому|subject|objet|asunto|assunto|betreff|тема|oggetto|cc)\**\s*:",
+    r"|fecha|to|à|a|para|an|кому|subject|objet|asunto|assunto|betreff|тема|oggetto|cc|sendt|skickat"
+    r"|verzonden|wysłano|emne|ämne|onderwerp|temat|til|till|aan|do)\s*\**\s*:",
     re.I,
 )
 _SEPARATOR = re.compile(r"^\s*_{8,}\s*$")
@@ -51,6 +56,12 @@ _DISCLAIMER = re.compile(
     r" (and|is|contains)|the information (contained|in this)|ce (message|courriel) (et|est|contient)"
     r"|este (mensaje|correo)|esta mensagem|diese (e-?mail|nachricht)|questo messaggio"
     r"|il presente messaggio|данное сообщение|это сообщение (и|содержит|является))",
+    re.I,
+)
+
+_CONFIDENTIAL = re.compile(
+    r"confidential|privileged|intended (?:only )?for|intended recipient|confidentiel|destinataire"
+    r"|confidencial|destinatario|vertraulich|empfänger|riservat|конфиденц|адресат",
     re.I,
 )
 
@@ -74,16 +85,22 @@ class CleanText:
 
 
 def _is_attribution(lines: list[str], i: int) -> int:
-    """Number of lines (1 or 2) of an attribution starting at i, 0 when none."""
+    """Number of lines (1 to 3) of an attribution starting at i, 0 when none."""
     line = lines[i].strip()
     if not line:
         return 0
-    if _ATTRIBUTION_END.search(line) and (_ATTRIBUTION_START.search(line) or "@" in line or len(line) > 12):
+    # A quotation in the sender's own words ("As Rosa Luxemburg wrote:") is no attribution:
+    # require a client's opening word, an address or a time.
+    if _ATTRIBUTION_END.search(line) and (_ATTRIBUTION_START.search(line) or _LOOKS_SENT.search(line)):
         return 1
-    if i + 1 < len(lines) and _ATTRIBUTION_START.search(line):
-        joined = line + " " + lines[i + 1].strip()
-        if _ATTRIBUTION_END.search(joined) and len(joined) < 300:
-            return 2  # Gmail wraps long attributions over two lines
+    if _ATTRIBUTION_START.search(line):
+        joined = line
+        for extra in (1, 2):  # Gmail and others wrap long attributions over two or three lines
+            if i + extra >= len(lines) or not lines[i + extra].strip():
+                break
+            joined += " " + lines[i + extra].strip()
+            if _ATTRIBUTION_END.search(joined) and len(joined) < 300:
+                return extra + 1
     return 0
 
 
@@ -116,12 +133,15 @@ def _cut_point(texts: list[str], quoted: list[bool]) -> tuple[int, int, str]:
 
 def _trim_tail(own: list[int], texts: list[str]) -> tuple[list[int], list[str]]:
     """Cut a "-- " signature block, mobile footers and disclaimers, if something remains."""
-    reasons = []
+    reasons: list[str] = []
     for pos, idx in enumerate(own):
         line = texts[idx].strip()
         if _SIGNATURE.match(texts[idx].rstrip()) and any(texts[j].strip() for j in own[:pos]):
             return own[:pos], ["signature block cut"]
-        if (_MOBILE.match(line) or _DISCLAIMER.match(line)) and any(texts[j].strip() for j in own[:pos]):
+        disclaimer = _DISCLAIMER.match(line) and _CONFIDENTIAL.search(
+            " ".join(texts[j] for j in own[pos:pos + 4]))
+        footer = (_MOBILE.match(line) and len(line) < 60) or disclaimer
+        if footer and any(texts[j].strip() for j in own[:pos]):
             return own[:pos], ["footer or disclaimer cut"]
     return own, reasons
 
@@ -130,7 +150,8 @@ def clean(text: str) -> CleanText:
     """Split a body into own text and quoted text; never raises."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
     quoted = [bool(_QUOTE_MARK.match(line)) for line in raw]
-    texts = [_QUOTE_MARK.sub("", line).rstrip() if q else line.rstrip() for line, q in zip(raw, quoted)]
+    texts = [_QUOTE_MARK.sub("", line).rstrip() if q else line.rstrip()
+             for line, q in zip(raw, quoted, strict=True)]
     start, span, what = _cut_point(texts, quoted)
     in_original = [False] * len(texts)
     reasons: list[str] = []

@@ -17,27 +17,10 @@ from email.message import Message
 
 import mailparser
 
+from mailbot.core.charsets import decode_bytes, decode_header_free
 from mailbot.core.htmltext import html_to_text
 
 log = logging.getLogger(__name__)
-
-# Charset names seen in the wild that Python's codec registry does not know.
-_CHARSET_ALIASES = {
-    "x-mac-cyrillic": "mac_cyrillic",
-    "x-mac-roman": "mac_roman",
-    "unicode-1-1-utf-7": "utf-7",
-    "ks_c_5601-1987": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "iso-8859-8-i": "iso-8859-8",
-    "windows-874": "cp874",
-    "iso-8859-1": "cp1252",  # mislabelled cp1252 (curly quotes in 0x80-0x9f) is the common case
-    "latin1": "cp1252",
-    "us-ascii": "utf-8",  # 8-bit bytes under a us-ascii label are nearly always utf-8
-    "ascii": "utf-8",
-    "utf8": "utf-8",
-}
-
 
 @dataclass(frozen=True)
 class DeliveryReport:
@@ -81,23 +64,6 @@ class DecodedMail:
         return any(key == name for key, _ in self.headers)
 
 
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Bytes to str with the declared charset, falling back to utf-8 then cp1252; never raises."""
-    names = []
-    if charset:
-        cs = charset.strip().strip('"').lower()
-        names.append(_CHARSET_ALIASES.get(cs, cs))
-        if cs.startswith("x-"):
-            names.append(cs[2:])
-    names += ["utf-8", "cp1252"]
-    for name in names:
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeError, ValueError):
-            continue
-    return data.decode("utf-8", "replace")
-
-
 def decode_header(value: object) -> str:
     """An RFC 2047 (or raw 8-bit) header value as clean str, whitespace folded."""
     if value is None:
@@ -139,17 +105,12 @@ def _part_text(part: Message) -> str:
         charset = part.get_content_charset()
     except Exception:
         charset = None
+    if not isinstance(payload, bytes):
+        return ""
     if not charset and part.get_content_type() == "text/html":
         meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
         charset = meta.group(1).decode("ascii") if meta else None
     return decode_bytes(payload, charset)
-
-
-def decode_header_free(text: str) -> str:
-    """Text kept by compat32 with surrogate escapes, back to real characters."""
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        return decode_bytes(text.encode("utf-8", "surrogateescape"), None)
-    return text
 
 
 def _is_attachment(part: Message) -> bool:
@@ -235,9 +196,10 @@ def _choose_text(msg: Message) -> tuple[str, bool]:
             htmls.append(_part_text(leaf))
     plain = "\n".join(p for p in plains if p.strip())
     html = ""
-    if htmls and len(plain.strip()) < 40:  # empty or "view this mail in HTML" placeholder
+    short = len(plain.strip()) < 40 or (len(plain.strip()) < 300 and ":" not in plain)
+    if htmls and short:  # empty, or a "use an HTML mail program" placeholder
         html = "\n".join(html_to_text(h) for h in htmls)
-        if len(html.strip()) > len(plain.strip()):
+        if len(html.strip()) > len(plain.strip()) or (":" in html and ":" not in plain):
             return html, True
     if not plain and not htmls and msg.get_content_maintype() not in ("multipart", "text"):
         return "", False
@@ -256,6 +218,10 @@ def _address(value: str) -> tuple[str, str]:
     return "", match.group(0).lower() if match else ""
 
 
+def _ids(value: str) -> str:
+    return " ".join(re.findall(r"<[^<>]+>", value)) or value.strip()
+
+
 def _date(value: str) -> datetime | None:
     if not value:
         return None
@@ -270,7 +236,7 @@ def decode_mail(raw: bytes) -> DecodedMail:
     msg = _parse(raw)
     headers: list[tuple[str, str]] = []
     raw_addr: dict[str, str] = {}
-    for key, value in msg._headers:  # raw pairs: iterating items() can raise on bad headers
+    for key, value in msg.raw_items():  # raw pairs: items() can raise on bad headers
         try:
             name = str(key).strip().lower()
             headers.append((name, decode_header(value)))
@@ -289,7 +255,8 @@ def decode_mail(raw: bytes) -> DecodedMail:
     if not headers:  # a bare body (no RFC 5322 header block)
         text = decode_bytes(raw, None)
     try:
-        report_type = (msg.get_param("report-type") or "") if msg.get_content_type() == "multipart/report" else ""
+        is_report = msg.get_content_type() == "multipart/report"
+        report_type = (msg.get_param("report-type") or "") if is_report else ""
     except Exception:
         report_type = ""
     return DecodedMail(
@@ -299,7 +266,7 @@ def decode_mail(raw: bytes) -> DecodedMail:
         sender_name=sender_name.strip().strip('"').strip(),
         subject=first.get("subject", ""),
         date=_date(first.get("date", "")),
-        in_reply_to=" ".join(re.findall(r"<[^<>]+>", first.get("in-reply-to", ""))) or first.get("in-reply-to", ""),
+        in_reply_to=_ids(first.get("in-reply-to", "")),
         references=tuple(re.findall(r"<[^<>]+>", first.get("references", ""))),
         content_type=msg.get_content_type(),
         report_type=str(report_type).lower(),

@@ -15,7 +15,8 @@ from mailbot.core import labels
 from mailbot.core.clean import CleanText
 
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
-_LINE_LABEL = re.compile(r"^(?P<label>[^:=\t]{1,40}?)\s*(?::|=|\t+|\s+[-–—]\s+|\s{2,})\s*(?P<value>.*)$")
+_LINE_LABEL = re.compile(
+    r"^(?P<label>[^:=\t]{1,40}?)\s*(?::|=|\t+|\s+[-–—](?:\s+|$)|\s{2,})\s*(?P<value>.*)$")
 _SIGNOFF = re.compile(
     r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
     r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
@@ -53,6 +54,8 @@ def split_labeled(text: str) -> list[tuple[str, str, str]]:
     if not line or len(line) > 2000:
         return []
     starts: list[tuple[int, int, tuple[str, str]]] = []  # (label start, value start, hit)
+    if len(line) <= 45 and (hit := labels.lookup(line.rstrip(" :=-–—\t"))):
+        return [(hit[0], hit[1], "")]  # a label left blank ("Website:", an empty table cell)
     m = _LINE_LABEL.match(line)
     if m and (hit := labels.lookup(m.group("label"))):
         starts.append((0, m.start("value"), hit))
@@ -82,10 +85,10 @@ def split_labeled(text: str) -> list[tuple[str, str, str]]:
 
 
 def _vote_language(langs: list[str]) -> str:
-    votes: Counter[str] = Counter()
+    votes: Counter[str] = Counter()  # "it pt" gives each language half a vote
     for entry in langs:
         for lang in entry.split():
-            votes[lang] += 1.0 / len(entry.split())
+            votes[lang] += 6 // len(entry.split())
     return votes.most_common(1)[0][0] if votes else ""
 
 
@@ -135,7 +138,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 record(name, value)
                 langs.append(lang)
             tail = parsed[-1]
-            pending = tail[0] if not tail[2] else None
+            # only "Label:" announces an answer on the next line, not a bare word or table cell
+            pending = tail[0] if not tail[2] and text.rstrip().endswith((":", "：")) else None
             last_field = tail[0] if tail[2] else None
             continue
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
@@ -144,7 +148,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if pending and not _SIGNOFF.match(text):
             quoted_label = i > 0 and lines[i - 1].quoted
             record(pending, text.strip())
-            reasons.append("answer read under a quoted label" if quoted_label else "value read on the line under its label")
+            reasons.append("answer read under a quoted label" if quoted_label
+                           else "value read on the line under its label")
             pending, last_field = None, pending
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else None

@@ -15,6 +15,7 @@ from mailbot.core import labels
 from mailbot.core.labels import fold
 from mailbot.core.model import Fields, SignerKind
 from mailbot.core.normalize import (
+    PARTICLES,
     country_display,
     is_empty,
     normalize_country,
@@ -59,18 +60,21 @@ def _text(value: str) -> str:
 
 def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, str]:
     first, name, full = (_text(raw.get(k, "")) for k in ("first_name", "name", labels.FULL_NAME))
-    source = ""
+    source, inferred = "", False
     if full and not (first and name):
         source = full
-    elif name and not first and len(name.split()) >= 2:
-        source, name = name, ""
+    elif name and not first and len(name.split()) >= 2 and name.split()[0].lower() not in PARTICLES:
+        source, name, inferred = name, "", True
         score.note("'name' holds a full name: split into first name and name")
     elif first and not name and len(first.split()) >= 2:
-        source, first = first, ""
+        source, first, inferred = first, "", True  # or two first names: a reviewer decides
         score.note("'first name' holds a full name: split into first name and name")
+    if first and name and fold(name).startswith(fold(first) + " "):
+        name = name[len(first):].strip()  # "First name: Jean / Name: Jean Dupont"
+        score.note("first name repeated in 'name': removed")
     if source:
         first, name, sure = split_full_name(source)
-        if language == "ru" or not sure:
+        if inferred or language == "ru" or not sure:  # Russian "ФИО" puts the surname first
             score.cap(0.6, f"name split uncertain: {source!r}")
         else:
             score.cap(0.85, "")

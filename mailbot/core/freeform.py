@@ -49,7 +49,7 @@ def looks_like_name(text: str) -> bool:
 
 
 def _parts(segment: str) -> list[str]:
-    pieces = re.split(r"[,;()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\n", segment)
+    pieces = re.split(r"[,;:()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\n", segment)
     out = []
     for piece in pieces:
         piece = piece.strip(" \t:\"'«»“”")
@@ -69,7 +69,7 @@ def _segment(lines: list[str]) -> tuple[str, bool]:
         after = line.split(":", 1)[1].strip() if ":" in line[m.start():] else ""
         if after:
             return after, True
-        block = []
+        block: list[str] = []
         for nxt in lines[i + 1:]:
             if not nxt.strip():
                 if block:

@@ -7,6 +7,7 @@ HTML and plain replies by the same rules.
 
 from __future__ import annotations
 
+import contextlib
 import html as htmllib
 import re
 
@@ -46,10 +47,8 @@ def html_to_text(html: str) -> str:
         return ""
     try:
         tree = lxml.html.fromstring(html)
-        try:
+        with contextlib.suppress(Exception):  # a quote we cannot render stays in place, unmarked
             _mark_quotes(tree)
-        except Exception:  # a quote we cannot render is left in place, unmarked
-            pass
         return _render(tree)
     except Exception:
         text = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", " ", html)

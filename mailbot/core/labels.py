@@ -92,12 +92,13 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                    "assunto", "betreff", "тема", "oggetto", "to", "from", "sent", "cc")),
 )
 
-# Placeholders meaning "nothing": the field is treated as empty (but still counts as answered).
-EMPTY_VALUES = frozenset(
-    "- -- --- — – / . .. ... n/a na n.a. none no nothing nil null aucun aucune néant rien ninguno"
-    " ninguna nada nenhum nenhuma keine kein nichts нет ничего nessuno nessuna niente x"
-    " no tengo not applicable sans sin sem ohne без senza".split()
-)
+# Placeholders meaning "nothing": the field is treated as empty, as if left blank.
+EMPTY_VALUES = frozenset({
+    "-", "--", "---", "—", "–", "/", ".", "..", "...", "n/a", "na", "n.a.", "none", "no", "nothing",
+    "nil", "null", "x", "not applicable", "aucun", "aucune", "néant", "neant", "rien", "sans",
+    "ninguno", "ninguna", "nada", "no tengo", "sin", "nenhum", "nenhuma", "sem", "keine", "kein",
+    "nichts", "ohne", "нет", "ничего", "без", "nessuno", "nessuna", "niente", "senza",
+})
 
 
 def fold(text: str) -> str:

@@ -107,8 +107,13 @@ def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
 def split_full_name(full: str) -> tuple[str, str, bool]:
     """(first name, name, sure): the first word is the first name, the rest the name.
 
-    Sure only for two plain words; particles ("Juan del Caño") go to the name.
+    Sure only for two plain words; particles ("Juan del Caño") go to the name; "Dupont, Jean"
+    is read name first, never sure.
     """
+    if full.count(",") == 1:  # "Dupont, Jean": the name first, as in a register
+        name, first = (part.strip() for part in full.split(","))
+        if name and first:
+            return first, name, False
     words = full.split()
     if not words:
         return "", "", False
@@ -121,7 +126,10 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
 
 def normalize_website(value: str) -> tuple[str, str]:
     """(url, reason): an http(s) URL with a lower-case scheme and host, or "" and why not."""
-    text = value.strip().strip("<>()[]\"'").rstrip(".,;")
+    text = value.strip()
+    if m := re.match(r"^\S+\s*<((?:https?|mailto):[^>\s]+)>$", text):
+        text = m.group(1)  # Outlook's plain-text links: "www.x.org<http://www.x.org/>"
+    text = text.strip("<>()[]\"'").rstrip(".,;")
     if not text or is_empty(text):
         return "", ""
     if re.search(r"\s", text):

@@ -20,7 +20,9 @@ SIGN_INTENT = _any(
     r"\bi (?:hereby |also |gladly |will |would like to |want to |wish to )?(?:co-?)?sign\b",
     r"\b(?:happy|glad|proud|pleased) to (?:co-?)?sign\b", r"\bi(?:'m| am) signing\b",
     r"\b(?:please )?add (?:my|our) (?:name|signature)s?\b", r"\bsign me\b", r"\bcount me in\b",
-    r"\bi endorse\b", r"\bmy signature\s*:", r"\bi support (?:this|the) (?:appeal|letter|call)\b",
+    r"\b(?:i|we) (?:hereby )?endorse\b", r"\bwe (?:hereby |also |both |all )?(?:co-?)?sign\b",
+    r"\bwir unterschreiben\b", r"подписываем", r"\bfirmiamo\b", r"\bmy signature\s*:",
+    r"\bi support (?:this|the) (?:appeal|letter|call)\b",
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
     r"\bnous signons\b", r"\bje souhaite signer\b",
     r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
@@ -37,6 +39,7 @@ WITHDRAWAL = _any(
     r"\b(?:remove|delete|withdraw|retract|take (?:off|down|out)|cancel|erase|strike)\b.{0,40}"
     r"\b(?:my|our)\b.{0,20}\b(?:signature|name|endorsement|support)",
     r"\b(?:remove|take) (?:me|us) (?:off|from)\b", r"\bun-?sign\b",
+    r"\btake (?:my|our) (?:name|signature)s? (?:off|out|down|away)\b",
     r"\b(?:no longer|don't|do not) (?:wish|want) to (?:be listed|be on|sign|appear|remain|be part)",
     r"\b(?:retir|supprim|enlev|effac|ot|annul)\w*\b.{0,30}\b(?:ma|mon|notre)\b.{0,15}\b(?:signature|nom)\b",
     r"\bretirez[- ]moi\b", r"\bne (?:souhaite|veux) plus (?:figurer|apparaitre|signer|etre)",

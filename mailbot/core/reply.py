@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mailbot.core.classify import Mail, bounced_recipients, classify
 from mailbot.core.clean import clean
@@ -56,25 +56,28 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
     kind = verdict.kind
     reasons = list(verdict.reasons) + list(decoded.defects)
     language = labeled.language or free.language or language_of(cleaned.own)
-    base = dict(message_id=decoded.message_id, sender=decoded.sender, sender_name=decoded.sender_name,
-                subject=decoded.subject, date=decoded.date, in_reply_to=decoded.in_reply_to,
-                references=decoded.references, language=language, text=cleaned.own)
+    base = Reply(message_id=decoded.message_id, sender=decoded.sender, sender_name=decoded.sender_name,
+                 subject=decoded.subject, date=decoded.date, in_reply_to=decoded.in_reply_to,
+                 references=decoded.references, kind=kind, language=language, text=cleaned.own)
     if kind is Kind.bounce:
         bounced = bounced_recipients(mail)
         if not bounced:
             reasons.append("no failed recipient found in the bounce")
         log.info("classified message_id=%s kind=%s", decoded.message_id, kind)
-        return Reply(kind=kind, bounced=bounced, reasons=tuple(reasons), **base)
+        return replace(base, bounced=bounced, reasons=tuple(reasons))
     if kind not in (Kind.signature, Kind.correction):
         confidence = 0.9 if kind is Kind.withdrawal else 0.0
         if kind is Kind.withdrawal and mail.has_form:
             confidence = 0.5
             reasons.append("also contains a filled form")
         log.info("classified message_id=%s kind=%s", decoded.message_id, kind)
-        return Reply(kind=kind, confidence=confidence, reasons=tuple(reasons), **base)
+        return replace(base, confidence=confidence, reasons=tuple(reasons))
     free_form = not mail.has_form
     raw_values: dict[str, str] = dict(labeled.values)
-    if free_form:
+    if mail.has_form and not has_person and free.full_name and kind is Kind.signature:
+        raw_values["full_name"] = free.full_name  # "I sign: Jean Dupont" above "Country: France"
+        free_form = True
+    elif free_form:
         raw_values = {"full_name": free.full_name, "country": free.country,
                       "presentation": free.presentation}
         if not free.full_name and decoded.sender_name and free.has_intent:
@@ -85,6 +88,9 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
                   free_form=free_form, correction=kind is Kind.correction)
     reasons += list(labeled.reasons) + list(free.reasons) + list(cleaned.reasons) + list(built.reasons)
     confidence = built.confidence
+    if free_form and not free.has_intent:
+        confidence = min(confidence, 0.4)
+        reasons.append("no signing phrase: a name and a country were found in the text")
     signatories = labeled.signatories if mail.has_form else free.signatories
     if signatories > 1:
         confidence = min(confidence, 0.3)
@@ -103,6 +109,6 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         confidence = min(confidence, 0.5)
         reasons.append("auto-reply header on a filled form")
     log.info("classified message_id=%s kind=%s confidence=%.2f", decoded.message_id, kind, confidence)
-    return Reply(kind=kind, fields=built.fields, named=built.named & frozenset(FIELD_NAMES),
-                 signer_kind=built.signer_kind, confidence=round(confidence, 2),
-                 reasons=tuple(dict.fromkeys(reasons)), **base)
+    return replace(base, fields=built.fields, named=built.named & frozenset(FIELD_NAMES),
+                   signer_kind=built.signer_kind, confidence=round(confidence, 2),
+                   reasons=tuple(dict.fromkeys(reasons)))

@@ -31,7 +31,8 @@ mail_like = st.lists(st.one_of(_LINE, st.text(max_size=40)), max_size=25).map("\
 @given(st.binary(max_size=3000))
 @example(b"")
 @example(b"\xff\xfe\x00")
-@example(b"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/html; charset=x-unknown\n\n<p>\xe9</p>")
+@example(b"Content-Type: multipart/mixed; boundary=x\n\n--x\n"
+         b"Content-Type: text/html; charset=x-unknown\n\n<p>\xe9</p>")
 @example(b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n!!!notbase64")
 def test_read_reply_never_raises_on_bytes(raw):
     """Arbitrary bytes give a Reply, with a confidence in [0, 1]."""

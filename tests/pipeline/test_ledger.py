@@ -147,3 +147,13 @@ def test_organization_entry(session):
     out = apply(session, reply(fields=org, sender="fi@example.net",
                                signer_kind=SignerKind.organization))
     assert out.signature.kind == SignerKind.organization and out.signature.status == Status.approved
+
+
+def test_overlong_field_is_cut_and_flagged(session):
+    """A 5,000-character presentation is cut to 400 and the entry waits for an organizer."""
+    long = Fields(first_name="Jean", name="Dupont", country="France", country_code="FR",
+                  presentation="Professor " * 500)
+    sig = apply(session, reply(fields=long)).signature
+    assert len(sig.presentation) <= 400 and sig.presentation.startswith("Professor Professor")
+    assert sig.status == Status.pending
+    assert "presentation was 5000 characters long: cut to 400" in sig.reasons

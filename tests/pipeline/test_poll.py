@@ -73,7 +73,7 @@ def test_poll_stores_confirms_and_publishes_once(cfg, smtp_sink):
 
     lists = cfg.export.directory
     names = sorted(p.name for p in lists.iterdir())
-    assert names == ["signatories.csv", "signatories.fragment.html", "signatories.html",
+    assert names == ["changes.json", "signatories.csv", "signatories.fragment.html", "signatories.html",
                      "signatories.json", "signatories.md", "signatories.txt"]
     for path in lists.iterdir():
         text = path.read_text()

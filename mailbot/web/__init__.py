@@ -1,0 +1,1 @@
+"""`mailbot serve`: the review pages for organizers and the published lists, over HTTP."""

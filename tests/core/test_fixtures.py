@@ -1,0 +1,171 @@
+"""Our own fixtures, one per language, client and kind of mail, each with what it must give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailbot.core.model import Kind, SignerKind
+from mailbot.core.reply import ParseRules, read_reply
+
+MAILS = Path(__file__).parent.parent / "fixtures" / "mail"
+RULES = ParseRules(campaign_address="appeal@campaign.example", language="en")
+S, W = Kind.signature, Kind.withdrawal
+
+# fixture: (kind, expected fields (subset), auto-approved?)
+EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
+    "labeled-form-en": (S, dict(first_name="Mary", name="O'Connor", country_code="IE",
+                                organization="Trinity College Dublin",
+                                website="http://www.tcd.ie/history"), True),
+    "labeled-form-fr-gmail-wrapped": (S, dict(first_name="Zoé", name="Dupont-Moreau", country_code="BE",
+                                              country="Belgium", organization="CGSP Enseignement",
+                                              website=""), True),
+    "labeled-form-es-gmail-escribio": (S, dict(first_name="Juan", name="del Caño Pérez",
+                                               country_code="ES", organization="CGT"), True),
+    "labeled-form-pt-gmail-escreveu": (S, dict(first_name="Ana", name="Souza", country_code="PT",
+                                               website="https://ces.uc.pt"), True),
+    "labeled-form-de-latin1-schrieb": (S, dict(first_name="Jürgen", name="Müller", country_code="DE",
+                                               presentation="Lehrer", organization="GEW",
+                                               website="https://www.gew.de"), True),
+    "labeled-form-ru-koi8r-napisal": (S, dict(first_name="Иван", name="Петров", country_code="RU",
+                                              presentation="историк", organization="Мемориал"), True),
+    "labeled-form-ru-windows-1251-base64": (S, dict(first_name="Ольга", name="Смирнова",
+                                                    country_code="DE", presentation="журналист",
+                                                    website="https://olga.example.net"), True),
+    "labeled-form-it-ha-scritto": (S, dict(first_name="Giulia", name="Rossi", country_code="IT",
+                                           organization="Università di Bologna"), True),
+    "labeled-form-pt-nome-completo-particle": (S, dict(first_name="Maria", name="da Silva",
+                                                       country_code="BR"), False),
+    "labeled-form-full-name-en": (S, dict(first_name="Mary", name="McAllister", country_code="GB"), True),
+    "labeled-form-all-caps-particles-es": (S, dict(first_name="Juan Carlos", name="del Caño",
+                                                   country_code="AR"), True),
+    "labeled-form-separators-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR",
+                                           presentation="teacher"), True),
+    "labeled-form-markdown-bullets-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR",
+                                                 website="https://jean.example.org"), True),
+    "inline-answers-under-quoted-labels-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR",
+                                                      presentation="retired teacher",
+                                                      organization=""), True),
+    "quoted-blank-form-only-en": (Kind.other, dict(first_name="", name="", country_code=None), False),
+    "outlook-from-sent-block-en": (S, dict(first_name="Peter", name="Novak", country_code="CZ",
+                                           organization=""), True),
+    "outlook-original-message-de": (S, dict(first_name="Anna", name="Schmidt", country_code="AT"), True),
+    "apple-mail-html-blockquote-bold-labels-fr": (S, dict(first_name="Hélène", name="Leclerc",
+                                                          country_code="FR", presentation="syndicaliste",
+                                                          organization=""), True),
+    "outlook-html-table-form-en": (S, dict(first_name="Kwame", name="Mensah", country_code="GH",
+                                           presentation="economist"), True),
+    "rfc2047-headers-latin1-fr": (S, dict(first_name="François", name="Léger", country_code="CH",
+                                          presentation="médecin"), True),
+    "signature-block-and-disclaimer-en": (S, dict(first_name="John", name="Smith", country_code="GB",
+                                                  website=""), True),
+    "mobile-footer-iphone-es": (S, dict(first_name="Lucía", name="Fernández", country_code="UY"), True),
+    "ooo-autoreply-fr-subject-only": (Kind.auto_reply, {}, None),
+    "ooo-autoreply-es-subject-only": (Kind.auto_reply, {}, None),
+    "ooo-autoreply-de-body-only": (Kind.auto_reply, {}, None),
+    "ooo-outlook-auto-response-suppress-en": (Kind.auto_reply, {}, None),
+    "ooo-autoreply-ru-header": (Kind.auto_reply, {}, None),
+    "bounce-postmaster-plain-en": (Kind.bounce, {}, None),
+    "bounce-exim-x-failed-recipients": (Kind.bounce, {}, None),
+    "bounce-dsn-delayed-not-failed": (Kind.bounce, {}, None),
+    "read-receipt-mdn": (Kind.auto_reply, {}, None),
+    "newsletter-list-id": (Kind.bulk, {}, None),
+    "forward-to-friend-de": (Kind.forward, {}, None),
+    "question-fr": (Kind.question, {}, None),
+    **{f"withdrawal-{lang}": (W, {}, None) for lang in ("en", "fr", "es", "pt", "de", "ru", "it")},
+    "correction-fr": (Kind.correction, dict(name="Dupond"), None),
+    "several-signatories-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
+    "organization-signing-en": (S, dict(organization="Attac France", country_code="FR",
+                                        website="https://france.attac.org"), False),
+    "free-form-name-block-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
+    "free-form-please-add-my-name-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
+    "free-form-several-signatories-en": (S, dict(first_name="Jean", name="Dupont"), False),
+    "website-javascript-dropped-en": (S, dict(website="", country_code="FR"), False),
+    "country-unknown-atlantis-en": (S, dict(country_code=None), False),
+    "name-differs-from-sender-en": (S, dict(first_name="Barack", name="Obama", country_code="US"), False),
+    "name-register-order-comma-fr": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
+    "first-name-repeated-in-name-en": (S, dict(first_name="Jean", name="Dupont"), True),
+    "own-quotation-wrote-before-form-en": (S, dict(first_name="Jean", name="Dupont",
+                                                   country_code="FR"), True),
+    "free-form-name-and-labeled-country-en": (S, dict(first_name="Jean", name="Dupont",
+                                                      country_code="FR"), False),
+    "apple-mail-plain-on-at-wrote-sv": (S, dict(first_name="Lisa", name="Berg", country_code="SE",
+                                                organization=""), True),
+    "bottom-posted-reply-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), True),
+    "thunderbird-html-moz-cite-de": (S, dict(first_name="Jan", name="de Vries", country_code="NL"), True),
+    "alternative-plain-placeholder-html-form-en": (S, dict(first_name="Jean", presentation="teacher"), True),
+    "html-cp1252-mislabelled-latin1-fr": (S, dict(first_name="Jean", presentation="membre d’Attac"), True),
+    "disclaimer-like-sentence-before-form-en": (S, dict(first_name="Jean", country_code="FR"), True),
+    "labeled-form-nome-holds-two-names-it": (S, dict(first_name="Giulia", name="Maria"), False),
+    "ooo-no-headers-outlook-quote-fr": (Kind.auto_reply, {}, None),
+    "signature-with-question-en": (S, dict(first_name="Jean", country_code="FR"), False),
+    "bounce-dsn-original-with-filled-form": (Kind.bounce, {}, None),
+    "forward-with-own-form-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), True),
+    "labeled-country-abbreviation-uk-en": (S, dict(country_code="GB", country="United Kingdom"), True),
+    "x-autoreply-header-with-form": (Kind.auto_reply, {}, None),
+    "charset-x-mac-cyrillic-ru": (S, dict(first_name="Пётр", name="Сидоров", country_code="UA"), False),
+    "correction-rfc2047-subject-de": (Kind.correction, dict(name="Müller-Lüdenscheidt"), None),
+    "quoted-confirmation-mentions-withdrawal-en": (Kind.other, dict(first_name=""), None),
+}
+BOUNCED = {
+    "bounce-postmaster-plain-en": ("jane.doe@example.net",),
+    "bounce-exim-x-failed-recipients": ("old.address@example.org",),
+    "bounce-dsn-delayed-not-failed": (),
+    "bounce-dsn-original-with-filled-form": ("gone@example.com",),
+}
+NAMED = {"correction-fr": {"name"}, "correction-rfc2047-subject-de": {"name"}}
+REASON = {
+    "several-signatories-en": "several signatories",
+    "free-form-several-signatories-en": "several signatories",
+    "country-unknown-atlantis-en": "country not recognized: 'Atlantis'",
+    "website-javascript-dropped-en": "website dropped",
+    "name-differs-from-sender-en": "differs from the sender",
+    "labeled-form-pt-nome-completo-particle": "name split uncertain",
+    "labeled-form-nome-holds-two-names-it": "name split uncertain",
+    "signature-with-question-en": "asks a question",
+    "charset-x-mac-cyrillic-ru": "differs from the sender",
+}
+
+
+def test_every_fixture_has_an_expectation():
+    """No fixture sits in the folder untested."""
+    assert {p.stem for p in MAILS.glob("*.eml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_fixture_reads_as_expected(stem):
+    """Kind, fields, approval, bounced addresses, named fields and reasons match the table."""
+    reply = read_reply((MAILS / f"{stem}.eml").read_bytes(), RULES)
+    kind, fields, approved = EXPECTED[stem]
+    assert reply.kind is kind, reply.reasons
+    for name, value in fields.items():
+        assert getattr(reply.fields, name) == value, (name, reply.reasons)
+    if approved is not None:
+        is_approved = reply.is_complete and reply.confidence >= RULES.auto_approve_threshold
+        assert is_approved is approved, (reply.confidence, reply.reasons)
+    if stem in BOUNCED:
+        assert reply.bounced == BOUNCED[stem]
+    if stem in NAMED:
+        assert reply.named == NAMED[stem]
+    if stem in REASON:
+        assert any(REASON[stem] in r for r in reply.reasons), reply.reasons
+    if not kind.may_get_mail:
+        assert reply.confidence < RULES.auto_approve_threshold or kind is not Kind.signature
+
+
+def test_organization_signing_is_an_organization_entry():
+    """An organization with no person named is listed as an organization."""
+    reply = read_reply((MAILS / "organization-signing-en.eml").read_bytes(), RULES)
+    assert reply.signer_kind is SignerKind.organization
+    assert reply.is_complete
+
+
+def test_campaign_display_override():
+    """A campaign override replaces the CLDR name ("ES" printed as "Spanish State")."""
+    rules = ParseRules(campaign_address="appeal@campaign.example", language="fr",
+                       country_names={"ES": "État espagnol"})
+    reply = read_reply((MAILS / "labeled-form-es-gmail-escribio.eml").read_bytes(), rules)
+    assert reply.fields.country == "État espagnol"
+    reply = read_reply((MAILS / "labeled-form-it-ha-scritto.eml").read_bytes(), rules)
+    assert reply.fields.country == "Italie"
