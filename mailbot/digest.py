@@ -8,6 +8,7 @@ the day is written in the same transaction as the digest's outbox rows: never tw
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -153,7 +154,7 @@ def render(rt: Runtime, view: dv.DigestView) -> Rendered:
 
 # --- queueing and sending --------------------------------------------------------------------
 
-def _queue(rt: Runtime, session: Session, kind: str, context: dict[str, object],
+def _queue(rt: Runtime, session: Session, kind: str, context: Mapping[str, object],
            now: datetime) -> list[Outbox]:
     rows = []
     for rcpt in rt.cfg.digest.recipients:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from jinja2 import Environment
@@ -105,7 +107,8 @@ def _header_message_id(header: bytes) -> str:
 
 # --- intake: store first, process after ------------------------------------------------------
 
-MAX_ATTEMPTS = 3  # a message whose processing killed the worker this often is set aside
+MAX_ATTEMPTS = 5  # backstop: a message whose processing was interrupted this often is set aside
+ISOLATED_PARSE_SECONDS = 60
 
 
 def store_raw(rt: Runtime, session: Session, mail: IncomingMail, stats: Stats, *,
@@ -127,8 +130,11 @@ def store_raw(rt: Runtime, session: Session, mail: IncomingMail, stats: Stats, *
 def process_received(rt: Runtime, stats: Stats, batch: int = 200) -> None:
     """Parse and apply every stored, unprocessed message.
 
-    The attempt is counted and committed before the work, so a message that kills the worker (a
-    parser bug on hostile input) is retried alone, then set aside, instead of blocking the inbox.
+    The attempt is counted and committed before the work. A message whose processing was
+    interrupted is retried alone, and parsed in a child process: if the parser kills or hangs that
+    child (a bug on hostile input), the message is set aside instead of taking the worker down on
+    every poll; if the child succeeds, the earlier interruption came from outside (a restart, a
+    kill) and the message is processed as usual.
     """
     while True:
         with Session(rt.engine) as session, session.begin():
@@ -155,13 +161,14 @@ def process_received(rt: Runtime, stats: Stats, batch: int = 200) -> None:
             for inbound_id in ids:
                 inbound = session.get(InboundMessage, inbound_id)
                 assert inbound is not None
-                process_one(rt, session, inbound, stats)
+                process_one(rt, session, inbound, stats, isolated=inbound.attempts > 1)
 
 
-def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: Stats) -> None:
+def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: Stats, *,
+                isolated: bool = False) -> None:
     """Parse one stored message and apply it to the ledger, inside the caller's transaction."""
     try:
-        reply = rt.parse(inbound.raw, rt.rules)
+        reply = _parse_isolated(rt, inbound.raw) if isolated else rt.parse(inbound.raw, rt.rules)
     except Exception as exc:  # the core promises not to raise; if it does, keep the mail aside
         log.exception("parsing failed inbound_id=%s", inbound.id)
         inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
@@ -200,6 +207,51 @@ def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: S
         stats.failed += 1
         return
     _count(stats, reply, outcome)
+
+
+class ParserCrashError(Exception):
+    """Parsing this message killed or hung the child process that tried it."""
+
+
+_WARM_UP = (b"From: warm-up@example.org\r\nSubject: Re: appeal\r\n\r\n"
+            b"First name: Ana\r\nName: Lima\r\nCountry: Brasil\r\n")
+_warmed_up: set[int] = set()
+
+
+def _parse_isolated(rt: Runtime, raw: bytes) -> Reply:
+    if id(rt.parse) not in _warmed_up:  # build the parser's lazy tables (1 s) once, here, so
+        rt.parse(_WARM_UP, rt.rules)    # that each forked child inherits them instead of rebuilding
+        _warmed_up.add(id(rt.parse))
+    ctx = multiprocessing.get_context("fork")  # the child inherits rt.parse and the loaded tables
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_parse_in_child, args=(rt.parse, raw, rt.rules, sender), daemon=True)
+    child.start()
+    sender.close()
+    result: object = None
+    if receiver.poll(ISOLATED_PARSE_SECONDS):
+        try:
+            result = receiver.recv()
+        except EOFError:  # the child died before answering
+            result = None
+    child.join(1)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        raise ParserCrashError(f"parsing took longer than {ISOLATED_PARSE_SECONDS} s")
+    if isinstance(result, Exception):
+        raise result
+    if result is None:
+        raise ParserCrashError(f"the parser process died on this message (exit code {child.exitcode})")
+    assert isinstance(result, Reply)
+    return result
+
+
+def _parse_in_child(parse: Callable[[bytes, ParseRules], Reply], raw: bytes, rules: ParseRules,
+                    conn: Connection) -> None:
+    try:
+        conn.send(parse(raw, rules))
+    except Exception as exc:
+        conn.send(exc)
 
 
 def _count(stats: Stats, reply: Reply, outcome: ledger.Outcome) -> None:

@@ -15,7 +15,7 @@ from mailbot.core.clean import CleanText
 from mailbot.core.decode import DecodedMail
 from mailbot.core.extract import Labeled
 from mailbot.core.freeform import FreeForm
-from mailbot.core.labels import fold
+from mailbot.core.labels import PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind
 
 _ADDRESS = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
@@ -36,7 +36,7 @@ class Mail:
 
     @property
     def has_form(self) -> bool:
-        return any(self.labeled.values.get(f) for f in (*FIELD_NAMES, "full_name"))
+        return any(self.labeled.values.get(f) for f in (*FIELD_NAMES, *PERSON_KEYS))
 
     @property
     def prose(self) -> str:
@@ -87,7 +87,8 @@ def _auto_header(mail: Mail) -> str:
             return f"{name} header"
     if d.header("precedence").lower().strip() == "auto_reply":
         return "Precedence: auto_reply"
-    if d.has_header("x-auto-response-suppress") and not mail.has_form:
+    # Weak: some clients set it on mail a person wrote; a form or a signing phrase wins.
+    if d.has_header("x-auto-response-suppress") and not mail.has_form and not mail.free.has_intent:
         return "X-Auto-Response-Suppress header"
     return ""
 
@@ -115,7 +116,17 @@ def _auto_body(mail: Mail) -> str:
 
 
 def _withdrawal(mail: Mail) -> str:
-    return "asks to withdraw the signature" if phrases.WITHDRAWAL.search(mail.prose) else ""
+    if not phrases.WITHDRAWAL.search(mail.prose):
+        return ""
+    if phrases.UNSUBSCRIBE.search(mail.prose) and not phrases.SIGNATURE_WORDS.search(mail.prose):
+        return ""  # "remove me from your mailing list": see _unsubscribe
+    return "asks to withdraw the signature"
+
+
+def _unsubscribe(mail: Mail) -> str:
+    if phrases.UNSUBSCRIBE.search(mail.prose) and not mail.has_form:
+        return "asks to stop receiving mail (not to withdraw a signature): staff should look"
+    return ""
 
 
 def _correction(mail: Mail) -> str:
@@ -173,6 +184,7 @@ RULES: tuple[tuple[Kind, Rule], ...] = (
     (Kind.bulk, _bulk),
     (Kind.auto_reply, _auto_body),
     (Kind.withdrawal, _withdrawal),
+    (Kind.question, _unsubscribe),
     (Kind.correction, _correction),
     (Kind.question, _correction_unclear),
     (Kind.forward, _forward),
@@ -186,6 +198,9 @@ def classify(mail: Mail) -> Verdict:
     """The first rule that fires decides; nothing firing is `Kind.other`."""
     for kind, rule in RULES:
         if reason := rule(mail):
+            if not kind.may_get_mail and kind is not Kind.question and mail.has_form:
+                # never a signature (RFC 3834), but a person may have typed a form: say so
+                return Verdict(kind, (reason, "a filled form is present: an organizer may look"))
             return Verdict(kind, (reason,))
     return Verdict(Kind.other, ("no rule matched",))
 

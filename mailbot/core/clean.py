@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+MAX_TEXT = 300_000  # characters read; a reply is far shorter, this bounds time on hostile input
 _QUOTE_MARK = re.compile(r"^\s*((?:>\s?)+)")
 
 # "On <date>, <someone> wrote:" and its translations: the verb ends the line, or comes before
@@ -20,6 +21,7 @@ _ATTRIBUTION_START = re.compile(
     r"^(On|Le|El|Em|Am|Il|В|Op|Den|Dne|W dniu|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+\.? \d{4})\b",
     re.I,
 )
+_ADDRESS_COLON = re.compile(r"<[^<>\s]+@[^<>\s]+>\s*:\s*$")
 _LOOKS_SENT = re.compile(r"@|<[^>]+>|\d{1,2}:\d{2}|\b\d{4}\b")
 _ORIGINAL = re.compile(
     r"^[-_=\s]*(original message|message d'origine|message original|mensaje original"
@@ -93,6 +95,8 @@ def _is_attribution(lines: list[str], i: int) -> int:
     # require a client's opening word, an address or a time.
     if _ATTRIBUTION_END.search(line) and (_ATTRIBUTION_START.search(line) or _LOOKS_SENT.search(line)):
         return 1
+    if _ADDRESS_COLON.search(line) and re.search(r"\d{1,2}:\d{2}", line):
+        return 1  # Gmail in Russian and others: "вт, 9 февр. 2021 г. в 10:00, Appeal <a@b.c>:"
     if _ATTRIBUTION_START.search(line):
         joined = line
         for extra in (1, 2):  # Gmail and others wrap long attributions over two or three lines
@@ -148,6 +152,7 @@ def _trim_tail(own: list[int], texts: list[str]) -> tuple[list[int], list[str]]:
 
 def clean(text: str) -> CleanText:
     """Split a body into own text and quoted text; never raises."""
+    text = text[:MAX_TEXT]
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
     quoted = [bool(_QUOTE_MARK.match(line)) for line in raw]
     texts = [_QUOTE_MARK.sub("", line).rstrip() if q else line.rstrip()

@@ -59,14 +59,20 @@ def key(name: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@functools.lru_cache(maxsize=1)
-def index() -> dict[str, str]:
-    """Folded name -> code, over all CLDR base locales; ambiguous names are left out."""
+# For finding a country inside free text, where "Jordan" or "Chad" may be a person: the names
+# of well-known languages only (a rare locale calls Greece "Hélène").
+COMMON_LANGUAGES = frozenset(_PREFERRED) | {"nl", "pl", "sv", "da", "nb", "fi", "cs", "ca", "gl", "eu",
+                                            "tr", "el", "uk", "ro", "hu", "sk", "sl", "hr", "sr"}
+
+
+@functools.lru_cache(maxsize=2)
+def index(common: bool = False) -> dict[str, str]:
+    """Folded name -> code, over all CLDR base locales (or the common ones); ambiguous names out."""
     found: dict[str, set[str]] = {}
     preferred: dict[str, str] = {}
     codes = set(Locale.parse("en").territories)
     for ident in sorted(locale_identifiers()):
-        if "_" in ident:
+        if "_" in ident or (common and ident not in COMMON_LANGUAGES):
             continue
         try:
             territories = Locale.parse(ident).territories
@@ -92,12 +98,15 @@ def index() -> dict[str, str]:
     return out
 
 
-def lookup(name: str) -> str | None:
-    """ISO code for a country written by a person, or None; exact match on the folded name."""
+def lookup(name: str, common: bool = False) -> str | None:
+    """ISO code for a country written by a person, or None; exact match on the folded name.
+
+    `common` limits the names to well-known languages, for country names found in free text.
+    """
     k = key(name)
     if not k:
         return None
-    code = index().get(k)
+    code = index(common).get(k)
     if code and len(k) == 2 and name.strip() != name.strip().upper():
         return None  # "us", "in", "de" typed in lower case are words, not codes
     return code

@@ -110,7 +110,28 @@ def _part_text(part: Message) -> str:
     if not charset and part.get_content_type() == "text/html":
         meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
         charset = meta.group(1).decode("ascii") if meta else None
-    return decode_bytes(payload, charset)
+    text = decode_bytes(payload, charset)
+    try:
+        flowed = str(part.get_param("format") or "").lower() == "flowed"
+        delsp = str(part.get_param("delsp") or "").lower() == "yes"
+    except Exception:
+        flowed = delsp = False
+    return _unflow(text, delsp) if flowed else text
+
+
+def _unflow(text: str, delsp: bool) -> str:
+    """RFC 3676 format=flowed: a line ending in a space continues on the next one."""
+    out: list[str] = []
+    carry = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line != "-- " and line.endswith(" ") and not line.startswith(">"):
+            carry += line[:-1] if delsp else line
+            continue
+        out.append(carry + line)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return "\n".join(out)
 
 
 def _is_attachment(part: Message) -> bool:
@@ -195,6 +216,8 @@ def _choose_text(msg: Message) -> tuple[str, bool]:
         elif ctype == "text/html":
             htmls.append(_part_text(leaf))
     plain = "\n".join(p for p in plains if p.strip())
+    if re.match(r"\s*<(?:!doctype|html|body|div|p|table)\b", plain, re.I):
+        return html_to_text(plain), True  # HTML sent as text/plain by a misconfigured client
     html = ""
     short = len(plain.strip()) < 40 or (len(plain.strip()) < 300 and ":" not in plain)
     if htmls and short:  # empty, or a "use an HTML mail program" placeholder

@@ -13,17 +13,12 @@ from dataclasses import dataclass, field
 
 from mailbot.core import labels
 from mailbot.core.clean import CleanText
+from mailbot.core.phrases import SIGN_OFF
 
+_WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
 _LINE_LABEL = re.compile(
     r"^(?P<label>[^:=\t]{1,40}?)\s*(?::|=|\t+|\s+[-–—](?:\s+|$)|\s{2,})\s*(?P<value>.*)$")
-_SIGNOFF = re.compile(
-    r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
-    r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
-    r"atenciosamente|grüße|gruß|mit freundlichen|danke|с уважением|спасибо|saluti|cordiali|grazie|"
-    r"un saluto|cheers|yours)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +32,7 @@ class Labeled:
     prose: tuple[str, ...] = ()  # own lines that are not labeled fields
     reasons: tuple[str, ...] = ()
     quoted_values: dict[str, str] = field(default_factory=dict)  # filled labels inside quotes
+    conflicts: int = 0  # doubtful readings: one field under two labels, a value that may be prose
 
 
 def _strip_decoration(text: str) -> str:
@@ -44,8 +40,8 @@ def _strip_decoration(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip()
 
 
-def split_labeled(text: str) -> list[tuple[str, str, str]]:
-    """[(field, languages, value)] for the labels in one line; [] when the line has none.
+def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
+    """[(field, languages, value, label as typed)] for the labels in one line; [] when none.
 
     A label starts the line ("Name: X", "Name - X", "Name = X", table cells) or follows a
     sentence end or a comma ("Sorry. First name: X, Name: Y").
@@ -54,11 +50,19 @@ def split_labeled(text: str) -> list[tuple[str, str, str]]:
     if not line or len(line) > 2000:
         return []
     starts: list[tuple[int, int, tuple[str, str]]] = []  # (label start, value start, hit)
-    if len(line) <= 45 and (hit := labels.lookup(line.rstrip(" :=-–—\t"))):
-        return [(hit[0], hit[1], "")]  # a label left blank ("Website:", an empty table cell)
+    ends: list[int] = []
+    if len(line) <= 45 and (hit := labels.lookup(bare := line.rstrip(" :=-–—\t"))):
+        return [(hit[0], hit[1], "", bare)]  # a label left blank ("Website:", an empty table cell)
+    cells = [c for c in re.split(r"\s{2,}|\t+", line) if c]
+    hits = [labels.lookup(c) for c in cells[::2]]
+    if len(cells) >= 3 and all(hits):
+        # a table row "First name  Jean  Name  Dupont": label and value cells alternate
+        values = [*cells[1::2], ""]
+        return [(h[0], h[1], values[n], cells[2 * n]) for n, h in enumerate(hits) if h]
     m = _LINE_LABEL.match(line)
     if m and (hit := labels.lookup(m.group("label"))):
         starts.append((0, m.start("value"), hit))
+        ends.append(m.end("label"))
     for colon in re.finditer(r"[:：]", line):
         pos = colon.start()
         if starts and pos < starts[-1][1]:
@@ -73,14 +77,18 @@ def split_labeled(text: str) -> list[tuple[str, str, str]]:
                 continue
             if hit := labels.lookup(line[begin:pos]):
                 starts.append((begin, pos + 1, hit))
+                ends.append(pos)
                 break
     out = []
-    for n, (_, value_start, hit) in enumerate(starts):
+    for n, (label_start, value_start, hit) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(line)
         value = line[value_start:end].strip()
         if n + 1 < len(starts):
             value = value.rstrip(",;|").strip()
-        out.append((hit[0], hit[1], value))
+        value = re.sub(r"^[*_]+\s*", "", value)  # Gmail's plain text of bold labels: "*Nombre:* Carmen"
+        if value.endswith(("*", "_")) and value.count(value[-1]) == 1:
+            value = value[:-1].rstrip()
+        out.append((hit[0], hit[1], value, line[label_start:ends[n]].strip(" *_")))
     return out
 
 
@@ -104,14 +112,34 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     last_field: str | None = None
     lines = cleaned.lines
 
-    def record(name: str, value: str) -> None:
+    label_of: dict[str, str] = {}  # field -> label that gave it, in the current record
+    conflicts: list[str] = []
+    layout_below = 0
+
+    def record(name: str, value: str, label: str) -> None:
         nonlocal seen
         current = records[-1]
         if name in current and current[name] and value and labels.fold(current[name]) != labels.fold(value):
+            if labels.fold(label_of.get(name, label)) != labels.fold(label):
+                # "Nom: Giulia / Cognome: Rossi": two labels for one field, not two people
+                reasons.append(f"labels {label_of[name]!r} and {label!r} both read as {name}: "
+                               "label language ambiguous")
+                conflicts.append(name)
+                pair = [labels.fold(label_of[name]), labels.fold(label)]
+                if name == "name" and "nom" in pair and "first_name" not in current:
+                    # "Nom" beside "Cognome"/"Sobrenome": most likely "Nome", a first name
+                    nom_value = current[name] if pair[0] == "nom" else value
+                    current["first_name"] = nom_value
+                    current[name] = value if pair[0] == "nom" else current[name]
+                    label_of["first_name"] = "Nom"
+                seen += 1
+                return
             records.append({})
+            label_of.clear()
             current = records[-1]
         if value or name not in current:
             current[name] = value
+            label_of[name] = label
         seen += 1
 
     for i, line in enumerate(lines):
@@ -128,14 +156,17 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 pending = parsed[0][0]
             else:
                 pending = None
-                for name, _, value in parsed:
+                for name, _, value, _ in parsed:
                     if value:
                         quoted_values.setdefault(name, value)
             last_field = None
             continue
         if parsed:
-            for name, lang, value in parsed:
-                record(name, value)
+            stripped = _strip_decoration(text)
+            if (pos := stripped.find(parsed[0][3])) > 0:
+                prose.append(stripped[:pos])  # "Please remove my signature. Name: ..." stays readable
+            for name, lang, value, label in parsed:
+                record(name, value, label)
                 langs.append(lang)
             tail = parsed[-1]
             # only "Label:" announces an answer on the next line, not a bare word or table cell
@@ -145,16 +176,25 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
             pending, last_field = None, None
             continue
-        if pending and not _SIGNOFF.match(text):
+        if pending and not SIGN_OFF.match(text):
             quoted_label = i > 0 and lines[i - 1].quoted
-            record(pending, text.strip())
+            record(pending, text.strip(), pending)
             reasons.append("answer read under a quoted label" if quoted_label
                            else "value read on the line under its label")
+            after = next((ln for ln in lines[i + 1:] if ln.text.strip()), None)
+            if after and after.own and split_labeled(after.text):
+                layout_below += 1  # "Label:" then its value below, more than once: a layout
+            elif not quoted_label and not layout_below:
+                # "Organization:" left blank, then the closing "Penelope Duggan"?
+                conflicts.append(pending)
+                reasons.append(f"the line under {pending!r} may be a closing line, not its value")
             pending, last_field = None, pending
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if last_field and nxt is not None and nxt.own and split_labeled(nxt.text):
-            # a value wrapped onto a second line, between two labeled lines
+        wrapped = last_field in _WRAPPING and len(lines[i - 1].text) >= 40
+        if wrapped and last_field and nxt is not None and nxt.own and split_labeled(nxt.text):
+            # a long value hard-wrapped onto a second line, between two labeled lines; a short
+            # line there is prose ("Happy to sign!"), never part of a name or a country
             records[-1][last_field] = (records[-1].get(last_field, "") + " " + text.strip()).strip()
             continue
         pending, last_field = None, None
@@ -164,4 +204,4 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     values = filled[0] if filled else records[0]
     return Labeled(values=values, labels_seen=seen, language=_vote_language(langs),
                    signatories=signatories, prose=tuple(prose), reasons=tuple(dict.fromkeys(reasons)),
-                   quoted_values=quoted_values)
+                   quoted_values=quoted_values, conflicts=len(conflicts))

@@ -55,13 +55,49 @@ class _Score:
 
 def _text(value: str) -> str:
     value = unicodedata.normalize("NFC", value or "")
+    value = "".join(ch for ch in value if not _invisible(ch))
     return "" if is_empty(value) else re.sub(r"\s+", " ", value).strip()
+
+
+def _invisible(ch: str) -> bool:
+    """Control and format characters (bidi overrides, zero-width joiners): never published."""
+    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r"
+
+
+def _mixed_script(word: str) -> bool:
+    """A word mixing Latin, Cyrillic or Greek letters ("Jеan" with a Cyrillic е): a spoofing sign."""
+    scripts = set()
+    for ch in word:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts.add(next((s for s in ("LATIN", "CYRILLIC", "GREEK") if name.startswith(s)), "OTHER"))
+    return len(scripts & {"LATIN", "CYRILLIC", "GREEK"}) > 1
+
+
+def _caps(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+
+
+def _surname_first(value: str, score: _Score) -> tuple[str, str]:
+    """ "ФИО: Петров Иван Иванович", "DUPONT Jean": the surname comes first, the rest is the first name."""
+    words = value.split()
+    if len(words) < 2:
+        return "", value
+    if _caps(words[-1]) and not any(_caps(w) for w in words[:-1]):
+        score.cap(0.85, "")
+        return " ".join(words[:-1]), words[-1]  # "Jean DUPONT" under a surname-first label
+    score.cap(0.6, f"name read surname first: {value!r}")
+    return " ".join(words[1:]), words[0]
 
 
 def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, str]:
     first, name, full = (_text(raw.get(k, "")) for k in ("first_name", "name", labels.FULL_NAME))
+    reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
     source, inferred = "", False
-    if full and not (first and name):
+    if reverse and not (first and name):
+        first, name = _surname_first(reverse, score)
+    elif full and not (first and name):
         source = full
     elif name and not first and len(name.split()) >= 2 and name.split()[0].lower() not in PARTICLES:
         source, name, inferred = name, "", True
@@ -73,11 +109,15 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
         name = name[len(first):].strip()  # "First name: Jean / Name: Jean Dupont"
         score.note("first name repeated in 'name': removed")
     if source:
-        first, name, sure = split_full_name(source)
-        if inferred or language == "ru" or not sure:  # Russian "ФИО" puts the surname first
-            score.cap(0.6, f"name split uncertain: {source!r}")
+        words = source.split()
+        if len(words) > 1 and _caps(words[0]) and not any(_caps(w) for w in words[1:]):
+            first, name = _surname_first(source, score)  # "DUPONT Jean", as French forms ask
         else:
-            score.cap(0.85, "")
+            first, name, sure = split_full_name(source)
+            if inferred or not sure:
+                score.cap(0.6, f"name split uncertain: {source!r}")
+            else:
+                score.cap(0.85, "")
     out = []
     for value, surname in ((first, False), (name, True)):
         fixed, changed = normalize_name(value, surname=surname)
@@ -94,7 +134,11 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
           correction: bool = False) -> Built:
     """Normalize raw values; the confidence says how sure the reading is."""
     score = _Score()
+    if any(_invisible(ch) for value in raw.values() for ch in value or ""):
+        score.cap(0.5, "invisible or control characters removed")
     first, name = _names(raw, language, score)
+    if any(_mixed_script(word) for word in f"{first} {name}".split()):
+        score.cap(0.3, "a name mixes alphabets (look-alike letters): check before publishing")
     country_raw = _text(raw.get("country", ""))
     country = normalize_country(country_raw)
     display = country_display(country.code, campaign_language, country_names) if country.code else country_raw

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mailbot.core import countries
 from mailbot.core.labels import fold
-from mailbot.core.phrases import SIGN_INTENT, language_of
+from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
@@ -31,6 +31,10 @@ class FreeForm:
     has_intent: bool = False
     language: str = ""
     reasons: tuple[str, ...] = ()
+
+
+def _country(text: str) -> str | None:
+    return countries.lookup(text, common=True)
 
 
 def looks_like_name(text: str) -> bool:
@@ -52,10 +56,13 @@ def _parts(segment: str) -> list[str]:
     pieces = re.split(r"[,;:()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\n", segment)
     out = []
     for piece in pieces:
-        piece = piece.strip(" \t:\"'«»“”")
+        piece = piece.strip(" \t:\"'«»“”!")
         if piece.endswith(".") and not re.search(r"(\b\w\.){2,}$", piece):
             piece = piece[:-1].strip()
-        if piece:
+        if m := NAME_INTRO.match(fold(piece)):  # "My name is Jean Dupont"
+            piece = piece[m.end():].strip()
+        signing = SIGN_INTENT.search(fold(piece)) and len(piece.split()) <= 5  # "and I sign"
+        if piece and not SIGN_OFF.match(piece) and not signing:
             out.append(piece)
     return out
 
@@ -69,6 +76,9 @@ def _segment(lines: list[str]) -> tuple[str, bool]:
         after = line.split(":", 1)[1].strip() if ":" in line[m.start():] else ""
         if after:
             return after, True
+        tail = line[m.end():].lstrip(" .!,;-–—")  # "Assino. María José García, Espanha."
+        if any(looks_like_name(p) for p in _parts(tail)):
+            return tail, True
         block: list[str] = []
         for nxt in lines[i + 1:]:
             if not nxt.strip():
@@ -76,15 +86,15 @@ def _segment(lines: list[str]) -> tuple[str, bool]:
                     break
                 continue
             block.append(nxt)
-        if block and any(countries.lookup(p) or looks_like_name(p) for p in _parts("\n".join(block))):
+        if block and any(_country(p) or looks_like_name(p) for p in _parts("\n".join(block))):
             return "\n".join(block), True
-        rest = re.sub(r"^.*?" + re.escape(m.group(0)), "", fold(line))
-        if rest.strip(" .!:"):
+        # "My name is Jean Dupont, teacher in France, and I sign.": the phrase ends the line
+        if any(looks_like_name(p) for p in _parts(line)):
             return line, True
         return "", True
     for line in lines:  # no signing phrase: a line with a person's name and a country
         parts = _parts(line)
-        if any(countries.lookup(p) for p in parts) and any(looks_like_name(p) for p in parts):
+        if any(_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
             return line, False
     return "", False
 
@@ -97,8 +107,18 @@ def extract_free(lines: list[str], sender_name: str) -> FreeForm:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
     reasons = ["free-form reply: fields guessed"]
-    names = [p for p in parts if looks_like_name(p) and not countries.lookup(p)]
-    found = [(p, c) for p in parts if (c := countries.lookup(p))]
+    names = [p for p in parts if looks_like_name(p) and not _country(p)]
+    found = [(p, c) for p in parts if (c := _country(p))]
+    if not found:  # "teacher in France": a country closing a part, read as a guess
+        for part in parts:
+            words = part.split()
+            for k in (3, 2, 1):
+                if len(words) > k and (c := _country(" ".join(words[-k:]))):
+                    found = [(" ".join(words[-k:]), c)]
+                    reasons.append(f"country {' '.join(words[-k:])!r} read inside {part!r}")
+                    break
+            if found:
+                break
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):

@@ -15,6 +15,7 @@ import lxml.html
 from inscriptis import Inscriptis
 from inscriptis.model.config import ParserConfig
 
+MAX_HTML = 2_000_000  # characters; a reply is far shorter, this bounds time on hostile input
 _CONFIG = ParserConfig(display_links=False, display_images=False)
 _QUOTE_XPATH = (
     "//blockquote | //div[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')]"
@@ -45,6 +46,7 @@ def html_to_text(html: str) -> str:
     """Readable text of an HTML body; never raises (worst case: tags stripped by a regex)."""
     if not html.strip():
         return ""
+    html = html[:MAX_HTML]
     try:
         tree = lxml.html.fromstring(html)
         with contextlib.suppress(Exception):  # a quote we cannot render stays in place, unmarked

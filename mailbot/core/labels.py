@@ -13,21 +13,29 @@ import re
 import unicodedata
 
 FULL_NAME = "full_name"
+FULL_NAME_SURNAME_FIRST = "full_name_surname_first"  # Russian "ФИО", "Cognome e nome"
+PERSON_KEYS = ("first_name", "name", FULL_NAME, FULL_NAME_SURNAME_FIRST)
 IGNORED = "ignored"  # labels we recognise but do not collect, so they never swallow a line
 
 # (field, language, synonyms); ordered, the first entry that knows a label decides.
 LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (FULL_NAME, "en", ("full name", "name and surname", "first and last name", "your name",
                        "name (first and last)", "signatory", "signature")),
-    (FULL_NAME, "fr", ("nom complet", "nom et prénom", "prénom et nom", "nom prénom", "prénom nom",
-                       "nom, prénom", "prénom, nom", "nom & prénom", "prénom & nom")),
+    (FULL_NAME, "fr", ("nom complet", "prénom et nom", "prénom nom", "prénom, nom", "prénom & nom")),
+    (FULL_NAME_SURNAME_FIRST, "fr", ("nom et prénom", "nom prénom", "nom, prénom", "nom & prénom")),
     (FULL_NAME, "es", ("nombre completo", "nombre y apellido", "nombre y apellidos",
                        "nombre y apellido(s)", "nombres y apellidos", "firma")),
     (FULL_NAME, "pt", ("nome completo", "nome e sobrenome", "nome e apelido", "assinatura")),
     (FULL_NAME, "de", ("vollständiger name", "vor- und nachname", "vor- und zuname",
                        "vorname und nachname", "vorname nachname", "unterschrift")),
-    (FULL_NAME, "ru", ("фио", "ф.и.о.", "ф. и. о.", "имя и фамилия", "полное имя", "подпись")),
-    (FULL_NAME, "it", ("nome e cognome", "nome completo", "cognome e nome", "firma")),
+    (FULL_NAME, "ru", ("имя и фамилия", "полное имя", "подпись")),
+    (FULL_NAME, "it", ("nome e cognome", "nome completo", "firma")),
+    (FULL_NAME_SURNAME_FIRST, "ru", ("фио", "ф.и.о.", "ф. и. о.", "фамилия и имя", "фамилия, имя",
+                                     "фамилия имя отчество")),
+    (FULL_NAME_SURNAME_FIRST, "it", ("cognome e nome", "cognome nome")),
+    (FULL_NAME_SURNAME_FIRST, "es", ("apellidos y nombre", "apellidos, nombre")),
+    (FULL_NAME_SURNAME_FIRST, "de", ("nachname, vorname", "name, vorname")),
+    (FULL_NAME_SURNAME_FIRST, "en", ("surname, first name", "last name, first name")),
     ("first_name", "en", ("first name", "firstname", "first-name", "given name", "given names",
                           "forename", "first names", "christian name")),
     ("first_name", "fr", ("prénom", "prénoms", "prenom")),

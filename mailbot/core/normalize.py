@@ -107,8 +107,8 @@ def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
 def split_full_name(full: str) -> tuple[str, str, bool]:
     """(first name, name, sure): the first word is the first name, the rest the name.
 
-    Sure only for two plain words; particles ("Juan del Caño") go to the name; "Dupont, Jean"
-    is read name first, never sure.
+    Sure for two words, or one word, particles and one word ("Juan del Caño"); "María José
+    García" is not. "Dupont, Jean" is read name first, never sure.
     """
     if full.count(",") == 1:  # "Dupont, Jean": the name first, as in a register
         name, first = (part.strip() for part in full.split(","))
@@ -120,7 +120,8 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
     if len(words) == 1:
         return "", words[0], False
     first, rest = words[0], words[1:]
-    sure = len(words) == 2
+    # "Ana dos Santos", "Pieter van der Berg": one given name, then particles and one name
+    sure = all(w.lower() in PARTICLES for w in rest[:-1])
     return first, " ".join(rest), sure
 
 

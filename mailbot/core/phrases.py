@@ -70,6 +70,20 @@ CORRECTION = _any(
     r"\bcorrezione\b", r"\bcorregg", r"\brettific", r"\binvece di\b",
 )
 
+SIGN_OFF = re.compile(  # closing words that are not a name or a value
+    r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
+    r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
+    r"atenciosamente|grüße|gruß|mit freundlichen|danke|с уважением|спасибо|saluti|cordiali|grazie|"
+    r"un saluto|cheers|yours)\b",
+    re.I,
+)
+
+NAME_INTRO = re.compile(
+    r"^(?:my name is|i am|i'm|je m'appelle|je suis|me llamo|mi nombre es|soy|meu nome e|o meu nome e"
+    r"|chamo-me|eu sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
+    re.I,
+)
+
 QUESTION_WORDS = _any(
     r"^(?:who|what|why|how|when|where|can|could|may|is|are|do|does|will|would|should)\b.*\?",
     r"\?\s*$",
@@ -109,8 +123,14 @@ BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|post_?master|mail-daemon|maildaem
 
 FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tr|wg|rv|enc|i|fw)\s*:", re.I)
 
-UNSUBSCRIBE = _any(r"\bunsubscribe\b", r"\bdesinscri", r"\bdarme de baja\b", r"\bdescadastr",
-                   r"\babmelden\b", r"\bотпиш", r"\bdisiscriv")
+# Asking to stop receiving mail is not withdrawing a signature.
+UNSUBSCRIBE = _any(r"\bunsubscribe\b", r"\bmailing[- ]?list", r"\bnewsletter", r"\bdesinscri",
+                   r"\bliste de diffusion\b", r"\bdar(?:me|se) de baja\b", r"\blista de (?:correo|distribu)",
+                   r"\bdescadastr", r"\blista de e-?mails?\b", r"\babmelden\b", r"\bverteiler",
+                   r"рассылк", r"\bотпиш", r"\bdisiscriv", r"\bmailing\b")
+SIGNATURE_WORDS = _any(r"\bsign", r"\bappeal\b", r"\bletter\b", r"\bpetition", r"\bappel\b",
+                       r"\bfirma", r"\bllamamiento", r"\bassinatura", r"\bapelo\b", r"\bunterschrift",
+                       r"\baufruf", r"\bunterzeichn", r"подпис", r"обращени", r"\bappello\b", r"\bsottoscri")
 
 _STOPWORDS = {
     "en": "the and of to i my is in for with please this name",

@@ -6,6 +6,7 @@ decode -> clean -> extract (labeled, else free-form) -> classify -> normalize an
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -15,6 +16,7 @@ from mailbot.core.decode import decode_mail
 from mailbot.core.extract import extract_labeled
 from mailbot.core.fields import build
 from mailbot.core.freeform import FreeForm, extract_free
+from mailbot.core.labels import FULL_NAME, PERSON_KEYS
 from mailbot.core.model import FIELD_NAMES, Kind, Reply
 from mailbot.core.normalize import country_display
 from mailbot.core.phrases import language_of
@@ -47,7 +49,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
     decoded = decode_mail(raw if isinstance(raw, bytes) else bytes(raw))
     cleaned = clean(decoded.text)
     labeled = extract_labeled(cleaned)
-    has_person = any(labeled.values.get(k) for k in ("first_name", "name", "full_name"))
+    has_person = any(labeled.values.get(k) for k in PERSON_KEYS)
     free = FreeForm()
     if not has_person:
         free = extract_free(list(labeled.prose), decoded.sender_name)
@@ -75,13 +77,13 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
     free_form = not mail.has_form
     raw_values: dict[str, str] = dict(labeled.values)
     if mail.has_form and not has_person and free.full_name and kind is Kind.signature:
-        raw_values["full_name"] = free.full_name  # "I sign: Jean Dupont" above "Country: France"
+        raw_values[FULL_NAME] = free.full_name  # "I sign: Jean Dupont" above "Country: France"
         free_form = True
     elif free_form:
-        raw_values = {"full_name": free.full_name, "country": free.country,
+        raw_values = {FULL_NAME: free.full_name, "country": free.country,
                       "presentation": free.presentation}
         if not free.full_name and decoded.sender_name and free.has_intent:
-            raw_values["full_name"] = decoded.sender_name
+            raw_values[FULL_NAME] = decoded.sender_name
             reasons.append("name taken from the sender's display name")
     built = build(raw_values, language=language, campaign_language=rules.language,
                   country_names=rules.country_names, sender_name=decoded.sender_name,
@@ -95,6 +97,12 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
     if signatories > 1:
         confidence = min(confidence, 0.3)
         reasons.append(f"several signatories in one mail ({signatories}): only the first was read")
+    if labeled.conflicts:
+        confidence = min(confidence, 0.5)
+    reply_to = re.findall(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", decoded.header("reply-to"))
+    if reply_to and decoded.sender and reply_to[0].lower() != decoded.sender:
+        confidence = min(confidence, 0.7)
+        reasons.append(f"Reply-To ({reply_to[0].lower()}) differs from the sender: check who signs")
     if cleaned.cut_failed:
         confidence = min(confidence, 0.6)
     if not decoded.sender:
@@ -105,7 +113,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         reasons.append("the reply also asks a question")
     if kind is Kind.correction and not built.named:
         confidence = 0.0
-    if mail.has_form and decoded.has_header("x-auto-response-suppress"):
+    if decoded.has_header("x-auto-response-suppress"):
         confidence = min(confidence, 0.5)
         reasons.append("auto-reply header on a filled form")
     log.info("classified message_id=%s kind=%s confidence=%.2f", decoded.message_id, kind, confidence)

@@ -12,9 +12,9 @@ import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from email import policy
 from email.utils import format_datetime, parsedate_to_datetime
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,8 @@ class _Web:
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def render(self, request: Request, name: str, *, status: int = 200, **context: Any) -> Response:
+    def render(self, request: Request, template: str, *, status: int = 200,
+               **context: Any) -> Response:
         counts = {}
         if request.session.get("user"):
             with Session(self.rt.engine) as session:
@@ -160,7 +161,7 @@ class _Web:
             counts = {"pending": all_counts.get("pending", 0),
                       "attention": len(review.attention(self.rt))}
         flash = request.session.pop("flash", None)
-        html = self.env.get_template(name).render(
+        html = self.env.get_template(template).render(
             user=request.session.get("user"), csrf=request.session.get("csrf", ""),
             campaign=self.rt.cfg.campaign.name, counts=counts, flash=flash, path=request.url.path,
             statuses=[str(s) for s in Status], **context)
@@ -306,7 +307,7 @@ class _Web:
         status_text = request.query_params.get("status", "")
         status = Status(status_text) if status_text in {str(s) for s in Status} else None
         rows = review.search(self.rt, q, status)
-        return self.render(request, "web/search.html.j2", rows=rows, q=q, status=status_text)
+        return self.render(request, "web/search.html.j2", rows=rows, q=q, wanted=status_text)
 
     @_page()
     async def countries(self, request: Request) -> Response:

@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "labeled-form-it-ha-scritto": (S, dict(first_name="Giulia", name="Rossi", country_code="IT",
                                            organization="Università di Bologna"), True),
     "labeled-form-pt-nome-completo-particle": (S, dict(first_name="Maria", name="da Silva",
-                                                       country_code="BR"), False),
+                                                       country_code="BR"), True),
     "labeled-form-full-name-en": (S, dict(first_name="Mary", name="McAllister", country_code="GB"), True),
     "labeled-form-all-caps-particles-es": (S, dict(first_name="Juan Carlos", name="del Caño",
                                                    country_code="AR"), True),
@@ -107,6 +107,33 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "charset-x-mac-cyrillic-ru": (S, dict(first_name="Пётр", name="Сидоров", country_code="UA"), False),
     "correction-rfc2047-subject-de": (Kind.correction, dict(name="Müller-Lüdenscheidt"), None),
     "quoted-confirmation-mentions-withdrawal-en": (Kind.other, dict(first_name=""), None),
+    "unsubscribe-mailing-list-not-withdrawal-en": (Kind.question, {}, None),
+    "withdrawal-and-unsubscribe-en": (W, {}, None),
+    "label-language-ambiguous-nom-cognome-it": (S, dict(first_name="Giulia", name="Rossi",
+                                                        country_code="IT"), False),
+    "reply-to-differs-from-sender-en": (S, dict(first_name="Jean", name="Dupont"), False),
+    "yahoo-plain-reply-pt": (S, dict(first_name="Beatriz", name="Lima", country_code="BR"), True),
+    "outlook-header-block-fr": (S, dict(first_name="Marc", name="Girard", country_code="CA",
+                                        organization=""), True),
+    "gmail-html-bold-labels-es": (S, dict(first_name="Carmen", name="Ruiz", country_code="MX"), True),
+    "outlook-desktop-html-mso-en": (S, dict(first_name="Aoife", name="Byrne", country_code="IE"), True),
+    "we-sign-two-people-lines-en": (S, dict(first_name="Jean", name="Dupont"), False),
+    "bulk-list-reply-with-form-en": (Kind.bulk, {}, None),
+    "spoofing-lookalike-letters-and-bidi-en": (S, dict(name="Dupont"), False),
+    "withdrawal-sentence-before-label-en": (W, {}, None),
+    "prose-line-between-labels-en": (S, dict(
+        name="Dupont", country_code="FR",
+        presentation="professor of sociology at the University of Lyon and editor of the journal "
+                     "Contretemps"),
+        True),
+    "blank-label-then-closing-name-en": (S, dict(first_name="Penelope", country_code="FR"), False),
+    "values-under-own-labels-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), True),
+    "html-sent-as-text-plain-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), True),
+    "html-table-horizontal-rows-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR",
+                                              website=""), True),
+    "format-flowed-long-presentation-en": (S, dict(
+        presentation="professor of sociology at the University of Lyon and member of the editorial board",
+        organization="CNRS"), True),
 }
 BOUNCED = {
     "bounce-postmaster-plain-en": ("jane.doe@example.net",),
@@ -121,10 +148,14 @@ REASON = {
     "country-unknown-atlantis-en": "country not recognized: 'Atlantis'",
     "website-javascript-dropped-en": "website dropped",
     "name-differs-from-sender-en": "differs from the sender",
-    "labeled-form-pt-nome-completo-particle": "name split uncertain",
     "labeled-form-nome-holds-two-names-it": "name split uncertain",
     "signature-with-question-en": "asks a question",
     "charset-x-mac-cyrillic-ru": "differs from the sender",
+    "label-language-ambiguous-nom-cognome-it": "label language ambiguous",
+    "reply-to-differs-from-sender-en": "Reply-To",
+    "we-sign-two-people-lines-en": "several signatories",
+    "bulk-list-reply-with-form-en": "a filled form is present",
+    "spoofing-lookalike-letters-and-bidi-en": "mixes alphabets",
 }
 
 
@@ -169,3 +200,13 @@ def test_campaign_display_override():
     assert reply.fields.country == "État espagnol"
     reply = read_reply((MAILS / "labeled-form-it-ha-scritto.eml").read_bytes(), rules)
     assert reply.fields.country == "Italie"
+
+
+def test_logs_never_hold_bodies_or_names(caplog):
+    """Parsing logs identifiers and kinds only: no body text, no field value."""
+    caplog.set_level("DEBUG")
+    for stem in ("labeled-form-fr-gmail-wrapped", "bounce-postmaster-plain-en", "withdrawal-ru"):
+        read_reply((MAILS / f"{stem}.eml").read_bytes(), RULES)
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    for secret in ("Zoé", "Dupont", "CGSP", "jane.doe", "подпись", "Belgique"):
+        assert secret not in logged

@@ -1,0 +1,86 @@
+"""Normalization examples: countries in any language, names, websites, display names."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from mailbot.core.normalize import (
+    country_display,
+    normalize_country,
+    normalize_name,
+    normalize_website,
+    split_full_name,
+)
+from mailbot.core.reply import country_display as reexported
+
+
+@pytest.mark.parametrize("text, code", [
+    ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("États-Unis", "US"), ("США", "US"),
+    ("UK", "GB"), ("Britain", "GB"), ("Great Britain", "GB"), ("Scotland", "GB"), ("U.K.", "GB"),
+    ("Holland", "NL"), ("the Netherlands", "NL"), ("Deutschland", "DE"), ("Allemagne", "DE"),
+    ("Россия", "RU"), ("Spanish State", "ES"), ("España", "ES"), ("brazil", "BR"), ("Brasilien", "BR"),
+    ("Suisse", "CH"), ("Österreich", "AT"), ("Côte d'Ivoire", "CI"), ("Czech Republic", "CZ"),
+])
+def test_country_names_in_any_language(text, code):
+    """Common and CLDR names, any case or accents, give the ISO code exactly."""
+    country = normalize_country(text)
+    assert country.code == code and country.exact
+
+
+@pytest.mark.parametrize("text", ["Atlantis", "Congo", "Korea", "us", "", "Europe"])
+def test_unknown_or_ambiguous_countries_give_no_code(text):
+    """Unknown and ambiguous names are never guessed."""
+    assert normalize_country(text).code is None
+
+
+def test_country_inside_a_longer_value_is_a_guess():
+    """'Lyon, France' gives FR, flagged as read from a longer value."""
+    country = normalize_country("Lyon, France")
+    assert country.code == "FR" and not country.exact and "Lyon, France" in country.reason
+
+
+def test_display_in_campaign_language_with_override():
+    """Display names follow the campaign language; a per-campaign override wins."""
+    assert country_display("DE", "fr", {}) == "Allemagne"
+    assert country_display("ES", "en", {"ES": "Spanish State"}) == "Spanish State"
+    assert reexported is country_display
+
+
+@pytest.mark.parametrize("typed, surname, fixed", [
+    ("JEAN-PIERRE", False, "Jean-Pierre"), ("jean", False, "Jean"), ("MCDONALD", True, "McDonald"),
+    ("O'BRIEN", True, "O'Brien"), ("VAN DER LINDEN", True, "van der Linden"),
+    ("DEL CAÑO", True, "del Caño"), ("ПЕТРОВ", True, "Петров"), ("McAllister", True, "McAllister"),
+    ("de la Fuente", True, "de la Fuente"), ("solidaritéS", False, "solidaritéS"),
+])
+def test_name_case_repair_keeps_particles(typed, surname, fixed):
+    """ALL CAPS and all lower case are repaired; particles, Mc and O' survive; mixed case is kept."""
+    assert normalize_name(typed, surname=surname)[0] == fixed
+
+
+def test_names_are_nfc():
+    """A decomposed 'é' comes out composed."""
+    assert normalize_name(unicodedata.normalize("NFD", "Zoé"))[0] == "Zoé"
+
+
+@pytest.mark.parametrize("full, first, name, sure", [
+    ("Jean Dupont", "Jean", "Dupont", True), ("Juan del Caño", "Juan", "del Caño", True),
+    ("María José García", "María", "José García", False), ("Dupont, Jean", "Jean", "Dupont", False),
+])
+def test_full_name_split(full, first, name, sure):
+    """The first word is the first name; the split is sure only when nothing else is possible."""
+    assert split_full_name(full) == (first, name, sure)
+
+
+@pytest.mark.parametrize("typed, url", [
+    ("https://internationalviewpoint.org/", "https://internationalviewpoint.org/"),
+    ("HTTP://Example.COM/Path", "http://example.com/Path"),
+    ("www.letusrise.ie", "https://www.letusrise.ie"),
+    ("www.w-vwa.de<http://www.w-vwa.de>", "http://www.w-vwa.de"),
+    ("javascript:alert(1)", ""), ("ftp://example.org", ""), ("jean@example.org", ""),
+    ("none", ""), ("http://localhost", ""), ("my site", ""),
+])
+def test_websites_only_http_and_https(typed, url):
+    """Only http(s) survives; a bare host is taken as https; anything else is dropped."""
+    assert normalize_website(typed)[0] == url
