@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--send", action="store_true", help="send it now to [digest] recipients")
     dig.add_argument("--html", action="store_true", help="with --print: the HTML part")
 
+    fg = sub.add_parser("forget", help="erase everything kept about an address (privacy request)")
+    fg.add_argument("email")
+    fg.add_argument("--yes", action="store_true", help="really erase: this cannot be undone")
+    fg.add_argument("--by", default="organizer", help="your name, for the audit trail")
+
     rep = sub.add_parser("reprocess", help="parse set-aside mail again (failed, needs attention)")
     rep.add_argument("--all", action="store_true",
                      help="also mail ignored as auto-reply, bounce or list mail")
@@ -139,6 +144,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         _status(rt)
     elif args.command == "digest":
         _digest(rt, args)
+    elif args.command == "forget":
+        if not args.yes:
+            print("mailbot: forget erases the signature, its mail and its outbox for good: "
+                  "add --yes", file=sys.stderr)
+            return 2
+        from mailbot.review import forget
+
+        had = forget(rt, args.email, actor=args.by)
+        print("erased the signature and its mail" if had else "no signature; stored mail erased")
     elif args.command == "reprocess":
         from mailbot.pipeline import reprocess
 
@@ -213,10 +227,15 @@ def _status(rt) -> None:  # type: ignore[no-untyped-def]
     with Session(rt.engine) as session:
         counts = store.counts(session)
         state = store.mailbox_state(session, rt.cfg.imap.folder)
+        incidents = [(i.at, i.kind, i.message) for i in store.recent_incidents(session)]
     last = state.last_poll_at.isoformat(timespec="seconds") if state and state.last_poll_at else "never"
-    print(f"last poll: {last}")
+    print(f"last successful poll: {last}")
     for key, value in counts.items():
         print(f"{key}: {value}")
+    if incidents:
+        print("recent failures:")
+        for at, kind, message in incidents:
+            print(f"  {at.isoformat(timespec='seconds')} {kind}: {message}")
 
 
 if __name__ == "__main__":

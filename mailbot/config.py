@@ -88,6 +88,7 @@ class DigestSettings:
 @dataclass(frozen=True)
 class SecuritySettings:
     authserv_id: str = ""  # the receiving server's Authentication-Results id; "" trusts the topmost
+    on_auth_fail: str = "review"  # review | reject | ignore: a signature whose sender fails DMARC
 
 
 @dataclass(frozen=True)
@@ -372,11 +373,15 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     web = _web(r, r.table("web", required=False) or {}, environ)
 
     se = r.table("security", required=False) or {}
-    security = SecuritySettings(authserv_id=r.get("security", se, "authserv_id", str, "").strip())
+    on_auth_fail = r.get("security", se, "on_auth_fail", str, "review")
+    if on_auth_fail not in ("review", "reject", "ignore"):
+        r.problem("security", "on_auth_fail", f"expected review, reject or ignore, got {on_auth_fail!r}")
+    security = SecuritySettings(authserv_id=r.get("security", se, "authserv_id", str, "").strip(),
+                                on_auth_fail=on_auth_fail)
     if any(c.isspace() or c == ";" for c in security.authserv_id):
         r.problem("security", "authserv_id", f'expected a host name like "mx.example.org", got '
                   f"{security.authserv_id!r}")
-    r.unknown("security", se, {"authserv_id"})
+    r.unknown("security", se, {"authserv_id", "on_auth_fail"})
 
     lm = r.table("limits", required=False) or {}
     limit_values = {}

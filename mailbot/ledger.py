@@ -53,6 +53,9 @@ def apply_reply(session: Session, reply: Reply, inbound: InboundMessage, *,
         return Outcome(InboundState.needs_attention, "no readable sender address")
     if reply.sender == campaign_address.lower():
         return Outcome(InboundState.needs_attention, "sent from the campaign's own address")
+    if store.is_forgotten(session, reply.sender):  # erased on request: keep nothing of it
+        inbound.raw, inbound.sender, inbound.subject, inbound.reasons = b"", "", "", []
+        return Outcome(InboundState.processed, "from an address erased on request: not kept")
     existing = store.signature_by_email(session, reply.sender)
     if reply.kind is Kind.withdrawal:
         return _withdraw(session, existing, inbound)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -32,6 +32,8 @@ from mailbot.adapters.store import InboundMessage, InboundState, Outbox, OutboxS
 from mailbot.adapters.templates import make_template_env
 from mailbot.adapters.worker_lock import worker_lock
 from mailbot.config import Config
+from mailbot.core.authenticity import Verdict as AuthVerdict
+from mailbot.core.authenticity import assess_message
 from mailbot.core.model import Kind, Reply, Status
 from mailbot.core.reply import ParseRules, read_reply
 from mailbot.errors import PermanentSendError, SourceError
@@ -174,6 +176,7 @@ def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: S
         inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
         stats.failed += 1
         return
+    reply = _check_sender(rt, inbound, reply)
     now = rt.clock()
     if inbound.source == "import" and reply.date and reply.date < inbound.received_at:
         inbound.received_at = reply.date  # backfilled mail keeps the day it was written
@@ -207,6 +210,21 @@ def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: S
         stats.failed += 1
         return
     _count(stats, reply, outcome)
+
+
+def _check_sender(rt: Runtime, inbound: InboundMessage, reply: Reply) -> Reply:
+    """Spoofing: the receiving server's Authentication-Results decide how far a signature is trusted."""
+    policy = rt.cfg.security.on_auth_fail
+    if not reply.kind.may_get_mail or policy == "ignore":
+        return reply
+    auth = assess_message(inbound.raw, authserv_id=rt.cfg.security.authserv_id or None)
+    if auth.verdict != AuthVerdict.failed:
+        return reply
+    why = "spoofing signal: " + "; ".join(auth.reasons or ("authentication failed",))
+    log.warning("sender failed authentication inbound_id=%s policy=%s", inbound.id, policy)
+    if policy == "reject":
+        return replace(reply, kind=Kind.other, reasons=reply.reasons + (why,))
+    return replace(reply, confidence=min(reply.confidence, 0.5), reasons=reply.reasons + (why,))
 
 
 class ParserCrashError(Exception):

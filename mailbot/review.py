@@ -499,3 +499,30 @@ def erase(rt: Runtime, sig_id: int, *, actor: str) -> None:
                         before={"id": sig_id, "status": status})
     log.info("signature erased signature_id=%s by=%s", sig_id, actor)
     publish(rt, force=True)
+
+
+def forget(rt: Runtime, email: str, *, actor: str) -> bool:
+    """`mailbot forget EMAIL`: erase the address's signature, mail and outbox rows, if any.
+
+    Without a signature, the address's stored mail and outbox rows are erased all the same and its
+    keyed hash recorded, so that re-importing old mail does not bring it back. True when an entry
+    was erased.
+    """
+    email = email.strip().lower()
+    with Session(rt.engine) as session:
+        sig = store.signature_by_email(session, email)
+        sig_id = sig.id if sig is not None else None
+    if sig_id is not None:
+        erase(rt, sig_id, actor=actor)
+        return True
+    with Session(rt.engine) as session, session.begin():
+        digest = store.address_digest(session, email)
+        if session.get(ForgottenAddress, digest) is None:
+            session.add(ForgottenAddress(digest=digest, at=rt.clock()))
+        for row in session.scalars(select(InboundMessage).where(InboundMessage.sender == email)):
+            row.raw, row.sender, row.subject, row.reasons = b"", "", "", []
+            row.note = f"erased by {actor}"
+        session.execute(delete(Outbox).where(Outbox.recipient == email))
+        store.add_event(session, actor=actor, action="erased", before={"address": "(forgotten)"})
+    log.info("address forgotten by=%s", actor)
+    return False

@@ -338,7 +338,11 @@ def counts(session: Session) -> dict[str, int]:
     for status, n in session.execute(select(Signature.status, func.count()).group_by(Signature.status)):
         out[str(status)] = n
     out["needs attention"] = session.scalar(select(func.count()).select_from(InboundMessage).where(
-        InboundMessage.state.in_([InboundState.needs_attention, InboundState.failed]))) or 0
+        InboundMessage.state.in_([InboundState.needs_attention, InboundState.failed]),
+        InboundMessage.resolved_at.is_(None))) or 0
+    out["backlog (stored, not processed)"] = session.scalar(
+        select(func.count()).select_from(InboundMessage).where(
+            InboundMessage.state == InboundState.received)) or 0
     out["outbox queued"] = session.scalar(select(func.count()).select_from(Outbox).where(
         Outbox.status == OutboxStatus.queued)) or 0
     out["outbox failed"] = session.scalar(select(func.count()).select_from(Outbox).where(
@@ -378,3 +382,7 @@ def is_forgotten(session: Session, email: str) -> bool:
     """True when this address was erased (`mailbot erase`): its mail must not sign it again."""
     return session.get(ForgottenAddress, address_digest(session, email)) is not None
 
+
+
+def recent_incidents(session: Session, limit: int = 5) -> list[WorkerIncident]:
+    return list(session.scalars(select(WorkerIncident).order_by(WorkerIncident.id.desc()).limit(limit)))

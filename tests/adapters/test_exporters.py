@@ -256,7 +256,7 @@ def test_csv_has_a_header_and_neutralizes_formulas():
     """CSV has the JSON columns as header; cells a spreadsheet would run get a leading quote."""
     parsed = list(csv.reader(io.StringIO(_render("csv", ROWS), newline="")))
     assert parsed[0] == JSON_KEYS
-    by_id = {int(line[0]): dict(zip(JSON_KEYS, line)) for line in parsed[1:]}
+    by_id = {int(line[0]): dict(zip(JSON_KEYS, line, strict=True)) for line in parsed[1:]}
     assert set(by_id) == {row.id for row in ROWS}
     assert by_id[6]["organization"] == "'" + FORMULA_ORG
     assert by_id[6]["presentation"] == "'-2+3"
@@ -431,8 +431,8 @@ def test_csv_cells_never_start_a_formula(values):
     """Every CSV cell reads back as the value typed, quoted with ' when a spreadsheet would run it."""
     rows = [_row(i, a, b, "France", "FR", c, c, "") for i, (a, b, c) in enumerate(values, start=1)]
     parsed = list(csv.reader(io.StringIO(_render("csv", rows), newline="")))
-    for line, (a, b, c) in zip(parsed[1:], values):
-        for cell, typed in zip((line[1], line[2], line[5]), (a, b, c)):
+    for line, (a, b, c) in zip(parsed[1:], values, strict=True):
+        for cell, typed in zip((line[1], line[2], line[5]), (a, b, c), strict=True):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
             assert cell == (
                 "'" + typed if typed.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) else typed

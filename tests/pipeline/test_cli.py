@@ -125,7 +125,8 @@ def test_poll_and_status_commands(cfg, capsys):
     assert code == 0 and len(out.strip().splitlines()) == 1
     assert "fetched=1" in out and "signed=1" in out and "sent=1" in out
     code, out, _ = run_cli(capsys, "--config", cfg.path, "status")
-    assert "last poll: 20" in out and "approved: 1" in out
+    assert "last successful poll: 20" in out and "approved: 1" in out
+    assert "backlog (stored, not processed): 0" in out
 
 
 def test_bad_config_is_one_clear_line(tmp_path, capsys):
