@@ -27,7 +27,7 @@ from mailbot import changes, ledger
 from mailbot.adapters import exporters, store
 from mailbot.adapters.imap_source import ImapSource, batches
 from mailbot.adapters.outgoing import compose
-from mailbot.adapters.smtp_sender import Envelope, SmtpSender
+from mailbot.adapters.smtp_sender import Envelope, SendResult, SmtpSender
 from mailbot.adapters.store import InboundMessage, InboundState, Outbox, OutboxStatus
 from mailbot.adapters.templates import make_template_env
 from mailbot.adapters.worker_lock import worker_lock
@@ -109,7 +109,6 @@ def _header_message_id(header: bytes) -> str:
 
 # --- intake: store first, process after ------------------------------------------------------
 
-MAX_ATTEMPTS = 5  # backstop: a message whose processing was interrupted this often is set aside
 ISOLATED_PARSE_SECONDS = 60
 
 
@@ -143,22 +142,13 @@ def process_received(rt: Runtime, stats: Stats, batch: int = 200) -> None:
             rows = store.received_messages(session, batch)
             if not rows:
                 return
-            for row in rows:
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.state = InboundState.failed
-                    row.note = f"processing was interrupted {row.attempts} times: set aside"
-                    stats.failed += 1
-                    log.error("message set aside inbound_id=%s attempts=%s", row.id, row.attempts)
-            rows = [r for r in rows if r.attempts < MAX_ATTEMPTS]
-            if rows and rows[0].attempts > 0:
+            if rows[0].attempts > 0:
                 rows = rows[:1]  # interrupted before: alone, so it cannot take others down
             else:
                 rows = [r for r in rows if r.attempts == 0]
             for row in rows:
                 row.attempts += 1
             ids = [r.id for r in rows]
-        if not ids:
-            continue
         with Session(rt.engine) as session, session.begin():
             for inbound_id in ids:
                 inbound = session.get(InboundMessage, inbound_id)
@@ -385,31 +375,33 @@ def send_outbox(rt: Runtime, stats: Stats, sender: SmtpSender | None = None) -> 
         if not mails:
             return
         seen.update(m.key for m in mails)
-        results = sender.send_all(mails)
+        results = sender.send_all(mails, on_result=lambda result: _record_send(rt, stats, result))
         if results and all(not r.sent and "cannot connect" in str(r.error) for r in results):
             record_incident(rt, "smtp", str(results[0].error))
-        with Session(rt.engine) as session, session.begin():
-            now = rt.clock()
-            for result in results:
-                row = session.get(Outbox, result.key)
-                assert row is not None
-                row.attempts += 1
-                if result.sent:
-                    row.status, row.sent_at, row.last_error = OutboxStatus.sent, now, ""
-                    stats.sent += 1
-                    log.info("mail sent outbox_id=%s kind=%s", row.id, row.kind)
-                    continue
-                row.last_error = str(result.error)
-                if isinstance(result.error, PermanentSendError) or row.attempts >= MAX_SEND_ATTEMPTS:
-                    row.status = OutboxStatus.failed
-                    stats.send_failed += 1
-                    log.error("mail failed for good outbox_id=%s: %s", row.id, result.error)
-                else:
-                    delay = min(timedelta(minutes=2 ** (row.attempts - 1)), timedelta(hours=6))
-                    row.next_attempt_at = now + delay
-                    stats.send_waiting += 1
-                    log.warning("mail not sent, retry in %s outbox_id=%s: %s", delay, row.id,
-                                result.error)
+
+
+def _record_send(rt: Runtime, stats: Stats, result: SendResult) -> None:
+    """Commit one mail's outcome right after the server answered (a crash repeats one mail at most)."""
+    with Session(rt.engine) as session, session.begin():
+        now = rt.clock()
+        row = session.get(Outbox, result.key)
+        assert row is not None
+        row.attempts += 1
+        if result.sent:
+            row.status, row.sent_at, row.last_error = OutboxStatus.sent, now, ""
+            stats.sent += 1
+            log.info("mail sent outbox_id=%s kind=%s", row.id, row.kind)
+            return
+        row.last_error = str(result.error)
+        if isinstance(result.error, PermanentSendError) or row.attempts >= MAX_SEND_ATTEMPTS:
+            row.status = OutboxStatus.failed
+            stats.send_failed += 1
+            log.error("mail failed for good outbox_id=%s: %s", row.id, result.error)
+        else:
+            delay = min(timedelta(minutes=2 ** (row.attempts - 1)), timedelta(hours=6))
+            row.next_attempt_at = now + delay
+            stats.send_waiting += 1
+            log.warning("mail not sent, retry in %s outbox_id=%s: %s", delay, row.id, result.error)
 
 
 # --- publishing ------------------------------------------------------------------------------

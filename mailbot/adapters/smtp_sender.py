@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import aiosmtplib
@@ -33,6 +33,23 @@ class SendResult:
         return self.error is None
 
 
+class _Recorder(list[SendResult]):
+    """A list of results that tells the caller about each one as it is added."""
+
+    def __init__(self, on_result: Callable[[SendResult], None] | None) -> None:
+        super().__init__()
+        self._on_result = on_result
+
+    def append(self, result: SendResult) -> None:
+        super().append(result)
+        if self._on_result is not None:
+            self._on_result(result)
+
+    def extend(self, results: Iterable[SendResult]) -> None:
+        for result in results:
+            self.append(result)
+
+
 class SmtpSender:
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -41,12 +58,18 @@ class SmtpSender:
     def where(self) -> str:
         return f"{self.settings.host}:{self.settings.port}"
 
-    def send_all(self, mails: Sequence[Envelope]) -> list[SendResult]:
-        """Send each mail; a failure of one never stops the others."""
-        return asyncio.run(self._send_all(mails)) if mails else []
+    def send_all(self, mails: Sequence[Envelope],
+                 on_result: Callable[[SendResult], None] | None = None) -> list[SendResult]:
+        """Send each mail; a failure of one never stops the others.
 
-    async def _send_all(self, mails: Sequence[Envelope]) -> list[SendResult]:
-        results: list[SendResult] = []
+        `on_result` is called after each mail, before the next one is sent, so the caller can
+        record it at once: a crash then repeats at most the one mail in flight.
+        """
+        return asyncio.run(self._send_all(mails, on_result)) if mails else []
+
+    async def _send_all(self, mails: Sequence[Envelope],
+                        on_result: Callable[[SendResult], None] | None) -> list[SendResult]:
+        results = _Recorder(on_result)
         client: aiosmtplib.SMTP | None = None
         try:
             for mail in mails:
