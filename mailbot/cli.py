@@ -94,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _runtime(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from mailbot.parse_guard import restart_process
     from mailbot.pipeline import Runtime
 
     cfg: Config = load_config(args.config)
@@ -101,7 +102,9 @@ def _runtime(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             _has_literal_password(args.config):
         log.warning("%s holds a password and other users can read it: chmod 600 %s, or use "
                     "password_env", args.config, args.config)
-    return Runtime.open(cfg)
+    rt = Runtime.open(cfg)
+    rt.on_hung_parse = restart_process  # a parse that never ends: start again, then set it aside
+    return rt
 
 
 def _has_literal_password(path: Path) -> bool:

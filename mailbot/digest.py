@@ -345,12 +345,12 @@ def apply_staff_reply(rt: Runtime, session: Session, reply: Reply, inbound: Inbo
                 problems.append(f"#{sig_id}: no such entry")
                 continue
             old = Status(sig.status)
-            if old == status:
+            try:
+                if review.decide(rt, session, sig, status, actor=reply.sender) is None:
+                    continue
+            except review.ReviewError as exc:
+                problems.append(str(exc))
                 continue
-            if old not in review._ALLOWED_FROM[status]:
-                problems.append(f"#{sig_id} is {old}: it cannot be {status}")
-                continue
-            review._change_status(rt, session, sig, status, reply.sender, str(status))
             session.flush()
             _link_event(session, sig, inbound)
             done.append(f"{status} #{sig_id}")

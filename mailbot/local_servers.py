@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from mailbot.errors import MailbotError
 
@@ -90,7 +91,7 @@ class SmtpSink:
         self.refuse: dict[str, tuple[int, str]] = {}  # recipient -> SMTP code and text
         self.sessions = 0  # EHLO/HELO greetings seen: one per connection
         self.host, self.port = "127.0.0.1", 0
-        self._controller = None
+        self._controller: Any = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
         self.sessions += 1
@@ -118,8 +119,9 @@ class SmtpSink:
         except ImportError:
             raise MailbotError("the demo needs aiosmtpd: pip install 'mailbot[demo]'") from None
         self.port = free_port()
-        self._controller = Controller(self, hostname=self.host, port=self.port)
-        self._controller.start()
+        controller = Controller(self, hostname=self.host, port=self.port)
+        controller.start()
+        self._controller = controller
         return self
 
     def stop(self) -> None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from jinja2 import Environment
@@ -37,6 +35,7 @@ from mailbot.core.authenticity import assess_message
 from mailbot.core.model import Kind, Reply, Status
 from mailbot.core.reply import ParseRules, read_reply
 from mailbot.errors import PermanentSendError, SourceError
+from mailbot.parse_guard import HangWatchdog, parse_isolated
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,19 @@ class Runtime:
     rules: ParseRules
     clock: Callable[[], datetime] = store.utcnow
     parse: Callable[[bytes, ParseRules], Reply] = read_reply
+    parse_timeout: float = 60  # seconds one message may take to parse before it is set aside
+    # A shell that can restart itself passes this: then an in-process parse that hangs for
+    # parse_timeout restarts the process, and the restarted one sets that message aside.
+    on_hung_parse: Callable[[int], None] | None = None
+    _watchdog: HangWatchdog | None = field(default=None, repr=False)
+
+    def parse_in_process(self, inbound_id: int, raw: bytes) -> Reply:
+        if self.on_hung_parse is None:
+            return self.parse(raw, self.rules)
+        if self._watchdog is None:
+            self._watchdog = HangWatchdog(self.parse_timeout, self.on_hung_parse)
+        with self._watchdog.watching(inbound_id):
+            return self.parse(raw, self.rules)
 
     @classmethod
     def open(cls, cfg: Config, clock: Callable[[], datetime] = store.utcnow) -> Runtime:
@@ -109,9 +121,6 @@ def _header_message_id(header: bytes) -> str:
 
 # --- intake: store first, process after ------------------------------------------------------
 
-ISOLATED_PARSE_SECONDS = 60
-
-
 def store_raw(rt: Runtime, session: Session, mail: IncomingMail, stats: Stats, *,
               confirm: bool = True) -> InboundMessage | None:
     """Keep the bytes (state received); None when stored before under the same Message-ID."""
@@ -132,10 +141,10 @@ def process_received(rt: Runtime, stats: Stats, batch: int = 200) -> None:
     """Parse and apply every stored, unprocessed message.
 
     The attempt is counted and committed before the work. A message whose processing was
-    interrupted is retried alone, and parsed in a child process: if the parser kills or hangs that
-    child (a bug on hostile input), the message is set aside instead of taking the worker down on
-    every poll; if the child succeeds, the earlier interruption came from outside (a restart, a
-    kill) and the message is processed as usual.
+    interrupted (a kill, a crash, or the hang watchdog restarting the process) is retried alone, and
+    parsed in a child process: if the parser kills or hangs that child (a bug on hostile input), the
+    message is set aside instead of taking the worker down on every poll; if the child succeeds,
+    the earlier interruption came from outside and the message is processed as usual.
     """
     while True:
         with Session(rt.engine) as session, session.begin():
@@ -160,7 +169,10 @@ def process_one(rt: Runtime, session: Session, inbound: InboundMessage, stats: S
                 isolated: bool = False) -> None:
     """Parse one stored message and apply it to the ledger, inside the caller's transaction."""
     try:
-        reply = _parse_isolated(rt, inbound.raw) if isolated else rt.parse(inbound.raw, rt.rules)
+        if isolated:
+            reply = parse_isolated(rt.parse, inbound.raw, rt.rules, rt.parse_timeout)
+        else:
+            reply = rt.parse_in_process(inbound.id, inbound.raw)
     except Exception as exc:  # the core promises not to raise; if it does, keep the mail aside
         log.exception("parsing failed inbound_id=%s", inbound.id)
         inbound.state, inbound.note = InboundState.failed, f"{type(exc).__name__}: {exc}"
@@ -215,51 +227,6 @@ def _check_sender(rt: Runtime, inbound: InboundMessage, reply: Reply) -> Reply:
     if policy == "reject":
         return replace(reply, kind=Kind.other, reasons=reply.reasons + (why,))
     return replace(reply, confidence=min(reply.confidence, 0.5), reasons=reply.reasons + (why,))
-
-
-class ParserCrashError(Exception):
-    """Parsing this message killed or hung the child process that tried it."""
-
-
-_WARM_UP = (b"From: warm-up@example.org\r\nSubject: Re: appeal\r\n\r\n"
-            b"First name: Ana\r\nName: Lima\r\nCountry: Brasil\r\n")
-_warmed_up: set[int] = set()
-
-
-def _parse_isolated(rt: Runtime, raw: bytes) -> Reply:
-    if id(rt.parse) not in _warmed_up:  # build the parser's lazy tables (1 s) once, here, so
-        rt.parse(_WARM_UP, rt.rules)    # that each forked child inherits them instead of rebuilding
-        _warmed_up.add(id(rt.parse))
-    ctx = multiprocessing.get_context("fork")  # the child inherits rt.parse and the loaded tables
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_parse_in_child, args=(rt.parse, raw, rt.rules, sender), daemon=True)
-    child.start()
-    sender.close()
-    result: object = None
-    if receiver.poll(ISOLATED_PARSE_SECONDS):
-        try:
-            result = receiver.recv()
-        except EOFError:  # the child died before answering
-            result = None
-    child.join(1)
-    if child.is_alive():
-        child.kill()
-        child.join()
-        raise ParserCrashError(f"parsing took longer than {ISOLATED_PARSE_SECONDS} s")
-    if isinstance(result, Exception):
-        raise result
-    if result is None:
-        raise ParserCrashError(f"the parser process died on this message (exit code {child.exitcode})")
-    assert isinstance(result, Reply)
-    return result
-
-
-def _parse_in_child(parse: Callable[[bytes, ParseRules], Reply], raw: bytes, rules: ParseRules,
-                    conn: Connection) -> None:
-    try:
-        conn.send(parse(raw, rules))
-    except Exception as exc:
-        conn.send(exc)
 
 
 def _count(stats: Stats, reply: Reply, outcome: ledger.Outcome) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from mailbot.adapters import store
 from mailbot.adapters.outgoing import FIELD_LABELS, compose
@@ -160,7 +161,7 @@ def search(rt: Runtime, query: str = "", status: Status | None = None,
     stmt = select(Signature).order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(limit)
     for word in query.split():
         like = f"%{word.lower()}%"
-        matches = [func.lower(col).like(like) for col in (
+        matches: list[ColumnElement[bool]] = [func.lower(col).like(like) for col in (
             Signature.first_name, Signature.name, Signature.organization, Signature.country,
             Signature.presentation, Signature.email, Signature.country_code)]
         if word.lstrip("#").isdigit():
@@ -252,18 +253,26 @@ def set_status(rt: Runtime, ids: Sequence[int], status: Status, *, actor: str) -
     decisions = []
     with Session(rt.engine) as session, session.begin():
         for sig_id in ids:
-            sig = _get(session, sig_id)
-            old = Status(sig.status)
-            if old == status:
-                continue
-            if old not in _ALLOWED_FROM[status]:
-                hint = " (use restore if the signer asked to be listed again)" \
-                    if old == Status.withdrawn else ""
-                raise ReviewError(f"#{sig_id} is {old}: it cannot be {status}{hint}")
-            decisions.append(_change_status(rt, session, sig, status, actor, str(status)))
+            if decision := decide(rt, session, _get(session, sig_id), status, actor=actor):
+                decisions.append(decision)
     if decisions:
         publish(rt, force=True)
     return decisions
+
+
+def decide(rt: Runtime, session: Session, sig: Signature, status: Status, *,
+           actor: str) -> Decision | None:
+    """Approve, reject or withdraw one entry inside the caller's transaction; None if it already is.
+
+    For callers that own the transaction (a staff reply to the digest); the lists are not rewritten.
+    """
+    old = Status(sig.status)
+    if old == status:
+        return None
+    if old not in _ALLOWED_FROM[status]:
+        hint = " (use restore if the signer asked to be listed again)" if old == Status.withdrawn else ""
+        raise ReviewError(f"#{sig.id} is {old}: it cannot be {status}{hint}")
+    return _change_status(rt, session, sig, status, actor, str(status))
 
 
 def approve(rt: Runtime, ids: Sequence[int], *, actor: str) -> list[Decision]:

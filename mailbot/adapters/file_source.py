@@ -30,9 +30,9 @@ def read_messages(path: Path, max_bytes: int = 25 * 1024 * 1024) -> Iterator[byt
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     if _is_maildir(path):
-        box = mailbox.Maildir(path, factory=None, create=False)
-        for key in sorted(box.keys()):
-            with box.get_file(key) as handle:
+        maildir = mailbox.Maildir(path, factory=None, create=False)
+        for key in sorted(maildir.keys()):
+            with maildir.get_file(key) as handle:
                 yield handle.read(max_bytes)
         return
     if path.is_dir():

@@ -40,14 +40,17 @@ def _strip_decoration(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip()
 
 
+MAX_LINE = 2000  # characters of one line read for labels: bounds time on hostile input
+
+
 def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     """[(field, languages, value, label as typed)] for the labels in one line; [] when none.
 
     A label starts the line ("Name: X", "Name - X", "Name = X", table cells) or follows a
     sentence end or a comma ("Sorry. First name: X, Name: Y").
     """
-    line = _strip_decoration(text)
-    if not line or len(line) > 2000:
+    line = _strip_decoration(text)[:MAX_LINE]  # an overlong value is kept cut, and flagged as long
+    if not line:
         return []
     starts: list[tuple[int, int, tuple[str, str]]] = []  # (label start, value start, hit)
     ends: list[int] = []

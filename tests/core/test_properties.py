@@ -82,3 +82,15 @@ def test_quoted_blank_form_never_yields_values(body):
     quoted = "\n".join("> " + line for line in body.split("\n"))
     labeled = extract_labeled(clean(quoted))
     assert not any(labeled.values.values())
+
+
+@given(st.integers(min_value=2001, max_value=20_000), st.sampled_from(["presentation", "organization"]))
+@settings(max_examples=10, deadline=None)
+def test_overlong_value_is_kept_cut_and_flagged_never_dropped(length, field):
+    """One unbroken 5,000-character value is not silently lost with full confidence."""
+    label = {"presentation": "Presentation", "organization": "Organization"}[field]
+    raw = ("From: jean@example.org\r\nSubject: Re: appeal\r\n\r\nFirst name: Jean\r\nName: Dupont\r\n"
+           f"Country: France\r\n{label}: {'x' * length}\r\n").encode()
+    reply = read_reply(raw, ParseRules(campaign_address="appeal@campaign.example"))
+    assert getattr(reply.fields, field).startswith("xxxx")
+    assert reply.confidence < 0.9 and f"{field} is unusually long" in reply.reasons

@@ -93,3 +93,42 @@ def test_mail_that_kills_the_worker_is_set_aside(cfg, smtp_sink):
         others = s.scalars(select(InboundMessage).where(InboundMessage.message_key != "poison@x")).all()
         assert len(others) == 9 and all(r.state != InboundState.received for r in others)
         assert len(s.scalars(select(Signature)).all()) == 9
+
+
+HANGER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from mailbot.config import load_config
+from mailbot.core.reply import read_reply
+from mailbot.parse_guard import restart_process
+from mailbot.pipeline import Runtime, poll
+
+def hanger(raw, rules):
+    if b"POISON" in raw:
+        time.sleep(3600)  # a parser caught in an endless loop
+    return read_reply(raw, rules)
+
+print("started", os.getpid(), flush=True)
+rt = Runtime.open(load_config(__import__("pathlib").Path({config!r})))
+rt.parse, rt.parse_timeout, rt.on_hung_parse = hanger, 2, restart_process
+print(poll(rt).summary(), flush=True)
+"""
+
+
+def test_mail_that_hangs_the_parser_restarts_the_worker_and_is_set_aside(cfg, smtp_sink):
+    """An endless parse is noticed after parse_timeout; the restarted worker sets that mail aside."""
+    fill(cfg, POISON)
+    script = textwrap.dedent(HANGER.format(root=str(ROOT), config=str(cfg.path)))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("started") == 2  # one restart, by the watchdog
+    assert "has run for more than 2 s: restarting" in done.stderr
+    rt = Runtime.open(cfg)
+    with Session(rt.engine) as s:
+        poison = s.scalars(select(InboundMessage).where(InboundMessage.message_key == "poison@x")).one()
+        assert poison.state == InboundState.failed and "parsing took longer than 2 s" in poison.note
+        others = s.scalars(select(InboundMessage).where(InboundMessage.message_key != "poison@x")).all()
+        assert len(others) == 9 and all(r.state != InboundState.received for r in others)
+        assert len(s.scalars(select(Signature)).all()) == 9
+    assert len(smtp_sink.messages) == 9  # nothing sent twice across the restart
