@@ -84,6 +84,9 @@ def run_demo(directory: Path) -> int:
     print(f"database:             {directory / 'mailbot.db'}")
     print()
     print("Next, with the same database (the demo servers have stopped):")
-    print(f"  mailbot --config {config_path} pending")
-    print(f"  mailbot --config {config_path} export --format txt")
+    for command, what in (("review", "decide on the pending entries, one by one, in the terminal"),
+                          ("serve", "the same in the browser (prints the address and a login)"),
+                          ("digest --print", "the daily mail the campaign staff receive"),
+                          ("export --format txt", "the published list")):
+        print(f"  mailbot --config {config_path} {command:<20} # {what}")
     return 0

@@ -178,6 +178,7 @@ class DigestView:
     new_hidden: int
     daily: tuple[Bar, ...]
     daily_total: int
+    daily_text: tuple[Bar, ...]  # the same days, quiet stretches folded into one line
     countries: tuple[Bar, ...]
     pending_total: int
     oldest: PendingLine | None
@@ -233,6 +234,24 @@ def bars(items: Sequence[tuple[str, int]], width: int = BAR_CHARS) -> tuple[Bar,
     return tuple(out)
 
 
+def fold_quiet_days(daily: Sequence[Bar], at_least: int = 3) -> tuple[Bar, ...]:
+    """Runs of `at_least` or more days without a signature become one line "10-25 to 11-22"."""
+    out: list[Bar] = []
+    run: list[Bar] = []
+    for bar in [*daily, None]:
+        if bar is not None and bar.value == 0:
+            run.append(bar)
+            continue
+        if len(run) >= at_least:
+            out.append(Bar(f"{run[0].label} to {run[-1].label}", 0, 0, ""))
+        else:
+            out.extend(run)
+        run = []
+        if bar is not None:
+            out.append(bar)
+    return tuple(out)
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -278,7 +297,7 @@ def build_view(facts: DigestFacts) -> DigestView:
     if t.pending:
         parts.append(f"{t.pending} pending")
     if facts.attention_total:
-        parts.append(f"{facts.attention_total} mail to read")
+        parts.append(f"{facts.attention_total} mail{'s' if facts.attention_total != 1 else ''} to read")
     if facts.failed_total or facts.undeliverable_total:
         parts.append(f"{facts.failed_total + facts.undeliverable_total} undelivered")
     if facts.incidents:
@@ -289,7 +308,8 @@ def build_view(facts: DigestFacts) -> DigestView:
         campaign=facts.campaign, date=today.isoformat(), generated=_stamp(facts.now),
         period=period, headline=", ".join(parts), totals=totals, new_total=facts.new_total,
         new_groups=new_groups, new_hidden=max(0, facts.new_total - len(facts.new_signatories)),
-        daily=daily, daily_total=sum(b.value for b in daily), countries=countries,
+        daily=daily, daily_total=sum(b.value for b in daily), daily_text=fold_quiet_days(daily),
+        countries=countries,
         pending_total=facts.pending_total, oldest=pending[0] if pending else None,
         pending=pending, attention_total=facts.attention_total, attention=attention,
         failed_total=facts.failed_total, failed=failed,

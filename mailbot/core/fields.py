@@ -177,5 +177,5 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
             if given and not given & set(re.findall(r"\w+", fold(sender_name))):
                 score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
     if free_form:
-        score.cap(FREE_FORM_CAP, "free-form reply: name and country guessed")
+        score.cap(FREE_FORM_CAP, "name and country guessed from free text")
     return Built(fields, named, kind, round(score.value, 2), tuple(score.reasons))

@@ -106,7 +106,7 @@ def extract_free(lines: list[str], sender_name: str) -> FreeForm:
     if not segment:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
-    reasons = ["free-form reply: fields guessed"]
+    reasons: list[str] = []
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found:  # "teacher in France": a country closing a part, read as a guess

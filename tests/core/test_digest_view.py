@@ -153,3 +153,12 @@ def test_age_reads_like_a_person_says_it():
     """Minutes, hours, days, singular and plural."""
     assert [dv.age(timedelta(minutes=m)) for m in (0, 1, 59, 60, 150, 1440, 4000)] == [
         "0 minutes", "1 minute", "59 minutes", "1 hour", "2 hours", "1 day", "2 days"]
+
+
+def test_quiet_days_fold_into_one_line_but_short_gaps_stay():
+    """Three or more days without a signature are one line in the text chart; two stay as they are."""
+    days = dv.bars([("01", 0), ("02", 0), ("03", 0), ("04", 5), ("05", 0), ("06", 0), ("07", 2)])
+    folded = dv.fold_quiet_days(days)
+    assert [(b.label, b.value) for b in folded] == [("01 to 03", 0), ("04", 5), ("05", 0), ("06", 0),
+                                                    ("07", 2)]
+    assert sum(b.value for b in folded) == sum(b.value for b in days)
