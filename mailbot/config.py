@@ -6,6 +6,7 @@ Every problem is reported at once, each naming the file, the table, the key and 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import stat
@@ -22,6 +23,8 @@ from mailbot.errors import ConfigError
 SECURITY = ("ssl", "starttls", "plain")
 EXPORT_FORMATS = ("html", "fragment", "md", "txt", "csv", "json")
 
+
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CampaignSettings:
@@ -208,15 +211,37 @@ def _close(key: str, known: set[str]) -> str | None:
 
 
 def _secret(r: _Reader, table: str, values: Mapping[str, Any], environ: Mapping[str, str]) -> str:
-    if "password" in values and "password_env" in values:
-        r.problem(table, "password", "give either password or password_env, not both")
+    given = [k for k in ("password", "password_env", "password_file") if k in values]
+    if len(given) > 1:
+        r.problem(table, given[0], f"give one of password, password_env, password_file, not "
+                  f"{' and '.join(given)}")
     if "password_env" in values:
         var = r.get(table, values, "password_env", str, "")
         if var and var not in environ:
             r.problem(table, "password_env", f"environment variable {var} is not set: export it "
                       f"before starting mailbot")
         return environ.get(var, "")
+    if "password_file" in values:
+        return _secret_file(r, table, r.get(table, values, "password_file", str, ""))
     return r.get(table, values, "password", str, "")
+
+
+def _secret_file(r: _Reader, table: str, name: str) -> str:
+    """A password kept in its own file (systemd credentials, Docker secrets): first line, stripped."""
+    path = (r.path.parent / name).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        r.problem(table, "password_file", f"cannot read {path} ({exc.strerror or exc}): create it "
+                  f"with the password on its first line, readable by mailbot's user only")
+        return ""
+    if readable_by_others(path):
+        log.warning("%s holds a password and other users can read it: chmod 600 %s", path, path)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        r.problem(table, "password_file", f"{path} is empty: put the password on its first line")
+        return ""
+    return lines[0].strip()
 
 
 def _security(r: _Reader, table: str, values: Mapping[str, Any], default: str) -> str:
@@ -298,7 +323,7 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     if not 1 <= imap.batch_size <= 1000:
         r.problem("imap", "batch_size", f"expected 1-1000, got {imap.batch_size}")
     r.unknown("imap", i, {"host", "port", "security", "username", "password", "password_env",
-                          "folder", "processed_folder", "batch_size", "timeout"})
+                          "password_file", "folder", "processed_folder", "batch_size", "timeout"})
 
     s = r.table("smtp", required=True) or {}
     smtp_security = _security(r, "smtp", s, "starttls")
@@ -311,7 +336,7 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
         timeout=r.get("smtp", s, "timeout", float, 60.0),
     )
     r.unknown("smtp", s, {"host", "port", "security", "username", "password", "password_env",
-                          "timeout"})
+                          "password_file", "timeout"})
 
     d = r.table("database", required=False) or {}
     url = _sqlite_next_to(r.get("database", d, "url", str, "sqlite:///mailbot.db"), base)

@@ -112,3 +112,28 @@ def test_unknown_table_is_reported(tmp_path):
     """A misspelt table name is an error with a suggestion."""
     with pytest.raises(ConfigError, match=r"unknown table \[exprot\]: did you mean \[export\]"):
         load_config(write(tmp_path, MINIMAL + "[exprot]\ndirectory='x'\n"), environ={})
+
+
+def test_password_from_a_file_next_to_the_config(tmp_path, caplog):
+    """password_file: the first line of a file of its own; a file others can read is warned about."""
+    secret = tmp_path / "imap.pw"
+    secret.write_text("s3cr3t pass\nignored\n", encoding="utf-8")
+    secret.chmod(0o600)
+    path = write(tmp_path, MINIMAL.replace('password = "secret"', 'password_file = "imap.pw"'))
+    cfg = load_config(path, environ={})
+    assert cfg.imap.password == "s3cr3t pass" and "s3cr3t" not in repr(cfg)
+    assert "other users can read it" not in caplog.text
+    secret.chmod(0o644)
+    load_config(path, environ={})
+    assert f"{secret} holds a password and other users can read it: chmod 600" in caplog.text
+
+
+def test_missing_or_doubled_password_file_says_what_to_do(tmp_path):
+    path = write(tmp_path, MINIMAL.replace('password = "secret"', 'password_file = "none.pw"'))
+    with pytest.raises(ConfigError, match=r"\[imap\] password_file: cannot read .*none\.pw"):
+        load_config(path, environ={})
+    path = write(tmp_path, MINIMAL.replace('password = "secret"',
+                                           'password = "x"\npassword_file = "none.pw"'))
+    with pytest.raises(ConfigError, match=r"\[imap\] password: give one of password, password_env, "
+                                          r"password_file, not password and password_file"):
+        load_config(path, environ={})
