@@ -366,6 +366,19 @@ def secret_value(session: Session, name: str) -> str:
     return row.value
 
 
+def get_secret(session: Session, name: str) -> str | None:
+    row = session.get(Secret, name)
+    return row.value if row else None
+
+
+def set_secret(session: Session, name: str, value: str) -> None:
+    row = session.get(Secret, name)
+    if row is None:
+        session.add(Secret(name=name, value=value))
+    else:
+        row.value = value
+
+
 def address_digest(session: Session, email: str) -> str:
     """HMAC-SHA256 of the lower-cased address, keyed with the database's own `erasure` secret.
 

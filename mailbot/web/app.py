@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email import policy
@@ -113,9 +114,10 @@ def _page(*, login: bool = True) -> Callable[[Handler], Handler]:
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def inner(self: _Web, request: Request) -> Response:
+            signed_in = self.signed_in(request)  # a stale session is cleared here
             if "csrf" not in request.session:
                 request.session["csrf"] = new_token()
-            if login and not request.session.get("user"):
+            if login and not signed_in:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
             if request.method == "POST":
@@ -129,6 +131,10 @@ def _page(*, login: bool = True) -> Callable[[Handler], Handler]:
             return await handler(self, request)
         return inner
     return wrap
+
+
+def _logout_key(user: str) -> str:
+    return f"logout:{hashlib.sha256(user.encode()).hexdigest()[:32]}"
 
 
 def _quote(path: str) -> str:
@@ -199,14 +205,33 @@ class _Web:
                                error="Wrong name or password.")
         self.limiter.clear(f"user:{name.lower()}")
         request.session.clear()  # a fresh session (and CSRF token) after login: no fixation
-        request.session.update(user=name, csrf=new_token())
+        request.session.update(user=name, csrf=new_token(), since=time.time(),
+                               key=self.accounts.fingerprint(name))
         log.info("login organizer=%s ip=%s", name, ip)
         return RedirectResponse(_safe_next(str(form.get("next", ""))), status_code=303)
 
     @_page()
     async def logout(self, request: Request) -> Response:
+        """Ends every session of this organizer, on every device (a copied cookie included)."""
+        with Session(self.rt.engine) as session, session.begin():
+            store.set_secret(session, _logout_key(self.actor(request)), str(time.time()))
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
+
+    def signed_in(self, request: Request) -> bool:
+        """A session counts while its account exists with the same password and was not logged out."""
+        user = request.session.get("user")
+        if not user:
+            return False
+        if request.session.get("key") != self.accounts.fingerprint(str(user)):
+            request.session.clear()
+            return False
+        with Session(self.rt.engine) as session:
+            logged_out = store.get_secret(session, _logout_key(str(user)))
+        if logged_out and float(request.session.get("since", 0)) <= float(logged_out):
+            request.session.clear()
+            return False
+        return True
 
     @_page()
     async def home(self, request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import hmac
 import secrets
 import time
@@ -43,6 +44,11 @@ class Accounts:
             return _HASHER.verify(hashed or _DUMMY, password) and hashed is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+    def fingerprint(self, name: str) -> str:
+        """Changes when the account's password hash changes (or the account goes): old sessions end."""
+        hashed = self.organizers.get(name)
+        return hashlib.sha256(hashed.encode()).hexdigest()[:16] if hashed else ""
 
 
 class RateLimiter:

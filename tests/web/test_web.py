@@ -71,6 +71,19 @@ def test_login_sets_a_safe_cookie_and_logout_ends_it(live):
     assert b.request("/pending")[0] == 303
 
 
+def test_logout_ends_a_copied_session_cookie_too(live):
+    """A cookie copied before logout (another device, a stolen cookie) no longer opens pages."""
+    b, thief = Browser(live.url), Browser(live.url)
+    assert b.login()[0] == 303
+    for cookie in b.jar:
+        thief.jar.set_cookie(cookie)
+    assert thief.request("/pending")[0] == 200
+    assert b.request("/logout", {"csrf": b.csrf("/pending")})[0] == 303
+    status, headers, _ = thief.request("/pending")
+    assert status == 303 and headers["location"].startswith("/login")
+    assert b.login()[0] == 303 and b.request("/pending")[0] == 200  # a new login works again
+
+
 def test_login_is_rate_limited_per_user(live):
     """After five wrong passwords for a name, even the right one waits."""
     b = Browser(live.url)
