@@ -17,6 +17,8 @@ from mailbot.core.phrases import SIGN_OFF
 
 _WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
+_HINTED = re.compile(r"^(?P<label>[^:=\t(（\[]{1,40}?)\s*(?P<hint>[(\[（][^()\[\]（）]{0,100}[)\]）])"
+                     r"(?=\s*[:：=]|\s+[-–—]\s|\t)")
 _LINE_LABEL = re.compile(
     r"^(?P<label>[^:=\t]{1,40}?)\s*(?::|=|\t+|\s+[-–—](?:\s+|$)|\s{2,})\s*(?P<value>.*)$")
 
@@ -33,6 +35,7 @@ class Labeled:
     reasons: tuple[str, ...] = ()
     quoted_values: dict[str, str] = field(default_factory=dict)  # filled labels inside quotes
     conflicts: int = 0  # doubtful readings: one field under two labels, a value that may be prose
+    unread: tuple[str, ...] = ()  # own "Something: value" lines whose label is not in the table
 
 
 def _strip_decoration(text: str) -> str:
@@ -52,6 +55,10 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     line = _strip_decoration(text)[:MAX_LINE]  # an overlong value is kept cut, and flagged as long
     if not line:
         return []
+    if (m := _HINTED.match(line)) and (hit := labels.lookup(m.group("label"))) and \
+            labels.lookup(m.group("label") + m.group("hint")) in (hit, None):
+        # the appeal's hint copied with its label: "Presentation (e.g. "Professor: ..."): Lawyer"
+        line = m.group("label") + line[m.end("hint"):]
     starts: list[tuple[int, int, tuple[str, str]]] = []  # (label start, value start, hit)
     ends: list[int] = []
     if len(line) <= 45 and (hit := labels.lookup(bare := line.rstrip(" :=-–—\t"))):
@@ -95,6 +102,36 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     return out
 
 
+_UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<value>\S.*)$")
+
+
+def unread_label(text: str) -> str | None:
+    """The label of a line shaped like "Label: value" whose label is unknown, else None."""
+    line = _strip_decoration(text)
+    m = _UNREAD.match(line)
+    if not m or len(m.group("label").split()) > 4 or m.group("value").startswith("//"):
+        return None
+    label = m.group("label").strip()
+    if SIGN_OFF.match(label) or labels.lookup(label) or re.search(r"[.!?]\s", label) or \
+            re.fullmatch(r"(?:p\.?\s?[sd]|n\.?\s?b|ps+)\.?", label, re.I):  # P.S., P.D., N.B.: prose
+        return None
+    return label
+
+
+def _wrapped_run(lines: list, i: int, most: int = 4) -> bool:
+    """Line i continues the value above: every line before it in the run is long (>= 40
+    characters, as mail clients wrap at 72-78) and the run ends at an own labeled line."""
+    for j in range(i, min(i + most, len(lines))):
+        if len(lines[j - 1].text) < 40:
+            return False
+        nxt = lines[j + 1] if j + 1 < len(lines) else None
+        if nxt is None or not nxt.own or not nxt.text.strip():
+            return False
+        if split_labeled(nxt.text):
+            return True
+    return False
+
+
 def _vote_language(langs: list[str]) -> str:
     votes: Counter[str] = Counter()  # "it pt" gives each language half a vote
     for entry in langs:
@@ -115,6 +152,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     last_field: str | None = None
     lines = cleaned.lines
 
+    unread: list[str] = []
     label_of: dict[str, str] = {}  # field -> label that gave it, in the current record
     conflicts: list[str] = []
     layout_below = 0
@@ -179,6 +217,13 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
             pending, last_field = None, None
             continue
+        if (label := unread_label(text)) is not None:
+            # "Kurzbio: Lehrerin": a label the table does not know. Its value is not read, so an
+            # organizer must look: the field it meant may be missing from the entry.
+            unread.append(label)
+            pending, last_field = None, None
+            prose.append(text)
+            continue
         if pending and not SIGN_OFF.match(text):
             quoted_label = i > 0 and lines[i - 1].quoted
             record(pending, text.strip(), pending)
@@ -193,10 +238,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 reasons.append(f"the line under {pending!r} may be a closing line, not its value")
             pending, last_field = None, pending
             continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        wrapped = last_field in _WRAPPING and len(lines[i - 1].text) >= 40
-        if wrapped and last_field and nxt is not None and nxt.own and split_labeled(nxt.text):
-            # a long value hard-wrapped onto a second line, between two labeled lines; a short
+        if last_field in _WRAPPING and _wrapped_run(lines, i):
+            # a long value hard-wrapped onto more lines, up to the next labeled line; a short
             # line there is prose ("Happy to sign!"), never part of a name or a country
             records[-1][last_field] = (records[-1].get(last_field, "") + " " + text.strip()).strip()
             continue
@@ -207,4 +250,5 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     values = filled[0] if filled else records[0]
     return Labeled(values=values, labels_seen=seen, language=_vote_language(langs),
                    signatories=signatories, prose=tuple(prose), reasons=tuple(dict.fromkeys(reasons)),
-                   quoted_values=quoted_values, conflicts=len(conflicts))
+                   quoted_values=quoted_values, conflicts=len(conflicts),
+                   unread=tuple(dict.fromkeys(unread)))

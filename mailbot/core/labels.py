@@ -57,33 +57,48 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("country", "es pt", ("país",)),
     ("country", "es", ("país de residencia", "nacionalidad")),
     ("country", "pt", ("país de residência", "nacionalidade")),
-    ("country", "de", ("land", "staat", "wohnsitzland", "nationalität", "staatsangehörigkeit")),
+    ("country", "de", ("land", "staat", "wohnsitzland", "nationalität", "staatsangehörigkeit",
+                       "herkunftsland", "wohnland", "land des wohnsitzes")),
     ("country", "ru", ("страна", "страна проживания", "гражданство")),
     ("country", "it", ("paese", "nazione", "stato", "paese di residenza", "nazionalità")),
     ("presentation", "en", ("presentation", "description", "short description", "about", "about me",
                             "title", "position", "occupation", "profession", "job", "job title",
                             "role", "bio", "short presentation", "self-description", "who you are",
-                            "function", "quality")),
+                            "function", "quality", "work", "field", "who i am", "introduction",
+                            "self-presentation", "self presentation", "short bio")),
     ("presentation", "fr", ("présentation", "qualité", "fonction", "courte présentation",
-                            "description", "métier", "titre")),
+                            "description", "métier", "titre", "profession", "activité",
+                            "qui vous êtes", "poste")),
     ("presentation", "es", ("presentación", "descripción", "cargo", "profesión", "ocupación",
-                            "breve presentación", "título")),
+                            "breve presentación", "título", "puesto", "oficio", "actividad",
+                            "quién eres")),
     ("presentation", "pt", ("apresentação", "descrição", "profissão", "ocupação", "breve apresentação",
                             "função", "título")),
     ("presentation", "de", ("vorstellung", "beschreibung", "beruf", "funktion", "tätigkeit",
-                            "kurzvorstellung", "titel", "position")),
+                            "kurzvorstellung", "titel", "position", "präsentation", "selbstbeschreibung",
+                            "wer sie sind")),
     ("presentation", "ru", ("о себе", "представление", "описание", "должность", "род занятий",
-                            "профессия", "кратко о себе")),
+                            "профессия", "кратко о себе", "кто вы", "кто вы такой", "кто вы такая",
+                            "род деятельности", "занятие", "презентация")),
     ("presentation", "it", ("presentazione", "descrizione", "professione", "qualifica", "ruolo",
                             "titolo")),
     ("organization", "en", ("organization", "organisation", "affiliation", "institution", "company",
-                            "employer", "organization/affiliation", "organisation/affiliation")),
-    ("organization", "fr", ("organisme", "association", "structure", "établissement", "institution")),
-    ("organization", "es", ("organización", "entidad", "afiliación", "institución", "organizacion")),
-    ("organization", "pt", ("organização", "entidade", "afiliação", "instituição", "organizacao")),
-    ("organization", "de", ("verband", "verein", "zugehörigkeit", "institution", "organisation")),
-    ("organization", "ru", ("организация", "учреждение", "организация / учреждение")),
-    ("organization", "it", ("organizzazione", "affiliazione", "ente", "istituzione", "associazione")),
+                            "employer", "organization/affiliation", "organisation/affiliation",
+                            "union", "trade union", "party", "political party", "workplace",
+                            "place of work", "group", "collective", "movement", "network")),
+    ("organization", "fr", ("organisme", "association", "structure", "établissement", "institution",
+                            "syndicat", "parti", "collectif", "mouvement", "employeur")),
+    ("organization", "es", ("organización", "entidad", "afiliación", "institución", "organizacion",
+                            "sindicato", "partido", "colectivo", "movimiento", "empresa")),
+    ("organization", "pt", ("organização", "entidade", "afiliação", "instituição", "organizacao",
+                            "sindicato", "partido", "coletivo", "movimento", "empresa")),
+    ("organization", "de", ("verband", "verein", "zugehörigkeit", "institution", "organisation",
+                            "gewerkschaft", "partei", "arbeitgeber", "einrichtung", "gruppe",
+                            "bewegung")),
+    ("organization", "ru", ("организация", "учреждение", "организация / учреждение", "место работы",
+                            "профсоюз", "партия", "движение")),
+    ("organization", "it", ("organizzazione", "affiliazione", "ente", "istituzione", "associazione",
+                            "sindacato", "partito", "collettivo", "movimento")),
     ("website", "en", ("website", "web site", "web", "site", "url", "homepage", "home page",
                        "web page", "webpage", "internet")),
     ("website", "fr", ("site web", "site internet", "page web")),
@@ -97,7 +112,12 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                    "телефон", "telefono", "city", "ville", "ciudad", "cidade", "stadt", "город",
                    "città", "address", "adresse", "dirección", "endereço", "адрес", "indirizzo",
                    "date", "fecha", "datum", "дата", "data", "subject", "objet", "asunto",
-                   "assunto", "betreff", "тема", "oggetto", "to", "from", "sent", "cc")),
+                   "assunto", "betreff", "тема", "oggetto", "to", "from", "sent", "cc",
+                   "mobile", "mob", "cell", "fax", "handy", "móvil", "celular", "telemóvel", "моб",
+                   "мобильный", "cellulare", "twitter", "x", "facebook", "instagram", "linkedin",
+                   "mastodon", "bluesky", "telegram", "whatsapp", "signal", "skype", "orcid",
+                   "disclaimer", "aviso", "aviso legal", "avertissement", "hinweis", "avviso",
+                   "confidentiality notice", "confidentiality", "vertraulichkeit", "внимание")),
 )
 
 # Placeholders meaning "nothing": the field is treated as empty, as if left blank.
@@ -106,6 +126,17 @@ EMPTY_VALUES = frozenset({
     "nil", "null", "x", "not applicable", "aucun", "aucune", "néant", "neant", "rien", "sans",
     "ninguno", "ninguna", "nada", "no tengo", "sin", "nenhum", "nenhuma", "sem", "keine", "kein",
     "nichts", "ohne", "нет", "ничего", "без", "nessuno", "nessuna", "niente", "senza",
+    "k.a.", "k. a.", "entfallt", "entfällt", "nicht vorhanden", "keine angabe", "keins",
+    "otsutstvuet", "отсутствует", "не имею", "нету", "у меня нет", "не указываю", "пока нет",
+    "nao tenho", "não tenho", "nao possuo", "não possuo", "nao se aplica", "não se aplica",
+    "no aplica", "no procede", "ninguno/a", "sin sitio", "sin web",
+    "non ho", "non ho un sito", "nessun sito", "non applicabile",
+    "je n'en ai pas", "pas de site", "pas de site web", "sans objet", "pas d'organisation",
+    "no website", "no site", "none yet", "not yet", "n.a", "-none-", "(none)", "(aucune)", "none.",
+    "i don't have one", "don't have one", "no organization", "no organisation",
+    "ich habe keine", "keine webseite", "keine website", "kein verein", "keine organisation",
+    "нет сайта", "сайта нет", "не состою", "nessuna organizzazione", "nenhuma organização",
+    "ninguna organización", "aucune organisation", "sans organisation",
 })
 
 
@@ -133,8 +164,24 @@ def lookup(label: str) -> tuple[str, str] | None:
     """(field, language) for a label as typed ("Last Name", "*Nom*", "Apellido(s)"), or None."""
     key = fold(label.strip(" \t*_•·-–—:|"))
     key = re.sub(r"^(your|votre|ton|tu|su|seu|sua|dein|ihr|ваш|ваша|il tuo|la tua|vostro)\s+", "", key)
-    if len(key) > _LONGEST:
+    if len(key) > _LONGEST + 90:
         return None
+    hit = _exact(key)
+    if hit is None and (bare := _HINT.sub(" ", key).strip(" :")) != key and bare:
+        hit = _exact(bare)  # the appeal's hint copied along: "Organization (optional)"
+    if hit is None and re.search(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key):
+        # "Title/position", "Organización/Sindicato": every part a label of the same field
+        parts = [_exact(p.strip()) for p in re.split(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key)]
+        if all(parts) and len({h[0] for h in parts if h}) == 1:
+            hit = parts[0]
+    return hit
+
+
+# A hint in brackets after a label: "(e.g. "Professor of sociology")", "(optional)", "(ex.: …)"
+_HINT = re.compile(r"\s*[(\[（][^()\[\]（）]{0,80}[)\]）]")
+
+
+def _exact(key: str) -> tuple[str, str] | None:
     hit = INDEX.get(key)
     if hit is None and key.endswith("(s)"):
         hit = INDEX.get(key[:-3].strip())

@@ -99,6 +99,10 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         reasons.append(f"several signatories in one mail ({signatories}): only the first was read")
     if labeled.conflicts:
         confidence = min(confidence, 0.5)
+    if labeled.unread and mail.has_form:
+        confidence = min(confidence, 0.6)
+        reasons.append("lines with labels not understood, not read: "
+                       + ", ".join(repr(u) for u in labeled.unread[:3]))
     reply_to = re.findall(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", decoded.header("reply-to"))
     if reply_to and decoded.sender and reply_to[0].lower() != decoded.sender:
         confidence = min(confidence, 0.7)
