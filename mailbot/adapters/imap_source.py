@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import logging
 import ssl
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,10 @@ from mailbot.errors import SourceAuthError, SourceError, SourceTimeout
 log = logging.getLogger(__name__)
 
 HANDLED_KEYWORD = b"$MailbotHandled"
+# A SEARCH answer is one line, and imaplib refuses lines over 1 MB: about 90,000 ten-digit UIDs
+# (140,000 six-digit ones). Beyond that the first step of every poll failed, for good. 100 MB
+# holds 9 million UIDs; the server is the campaign's own, not a stranger.
+imaplib._MAXLINE = max(imaplib._MAXLINE, 100_000_000)  # type: ignore[attr-defined]
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # default cap: larger mail is kept truncated
 
 

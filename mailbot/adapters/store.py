@@ -90,7 +90,7 @@ class InboundMessage(Base):
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     uid: Mapped[int | None] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sender: Mapped[str] = mapped_column(String(320), default="")
+    sender: Mapped[str] = mapped_column(String(320), default="", index=True)  # per-sender limit
     subject: Mapped[str] = mapped_column(Text, default="")
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     kind: Mapped[str] = mapped_column(String(20), default="")
@@ -163,7 +163,7 @@ class Outbox(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
-    recipient: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str] = mapped_column(String(320), index=True)  # per-recipient daily cap
     kind: Mapped[str] = mapped_column(String(40))  # confirmation | withdrawal
     message: Mapped[bytes] = mapped_column(LargeBinary)
     message_id: Mapped[str] = mapped_column(String(998))
