@@ -158,13 +158,17 @@ def _form(mail: Mail) -> str:
 
 
 def _question(mail: Mail) -> str:
-    if mail.free.has_intent:
+    text = fold(" ".join(line.strip() for line in mail.labeled.prose))
+    text = re.sub(r"https?://\S+", " ", text)
+    sentences = re.findall(r"[^.!?]+[.!?]*", text)
+    if not any(s.rstrip().endswith("?") for s in sentences):
         return ""
-    for line in mail.labeled.prose:
-        text = fold(line.strip())
-        if text.endswith("?") or ("?" in text and not re.search(r"https?://\S*\?", text)):
-            return "asks a question"
-    return ""
+    if mail.free.has_intent and any(
+            phrases.SIGN_INTENT.search(s) and not s.rstrip().endswith("?")
+            and not phrases.CONDITIONAL.search(s)
+            for s in sentences):
+        return ""  # "I sign. Will the list be published?": a signature that also asks
+    return "asks a question"
 
 
 def _free(mail: Mail) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mailbot.core import labels
-from mailbot.core.clean import CleanText
+from mailbot.core.clean import CleanText, Line
 from mailbot.core.phrases import SIGN_OFF
 
 _WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
@@ -102,6 +103,13 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _bare_label(text: str) -> bool:
+    """A line that is nothing but a known label, without a colon: a table cell."""
+    parsed = split_labeled(text)
+    return len(parsed) == 1 and not parsed[0][2] and parsed[0][0] != labels.IGNORED and \
+        not text.rstrip().endswith((":", "："))
+
+
 _UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<value>\S.*)$")
 
 
@@ -118,7 +126,7 @@ def unread_label(text: str) -> str | None:
     return label
 
 
-def _wrapped_run(lines: list, i: int, most: int = 4) -> bool:
+def _wrapped_run(lines: Sequence[Line], i: int, most: int = 4) -> bool:
     """Line i continues the value above: every line before it in the run is long (>= 40
     characters, as mail clients wrap at 72-78) and the run ends at an own labeled line."""
     for j in range(i, min(i + most, len(lines))):
@@ -183,10 +191,15 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             label_of[name] = label
         seen += 1
 
+    # The text part of an HTML table: "Vorname", "", "Uwe", "", "Name", "", "Schmitt"... Three or
+    # more bare labels on lines of their own make it a layout: each takes the next line below.
+    bare = sum(1 for ln in lines if ln.own and _bare_label(ln.text))
+    table_layout = bare >= 3
     for i, line in enumerate(lines):
         text = line.text
         if not text.strip():
-            pending, last_field = None, None
+            if not (table_layout and pending):
+                pending, last_field = None, None
             if line.own:
                 prose.append("")  # paragraphs matter to the free-form reader
             continue
@@ -211,16 +224,17 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 langs.append(lang)
             tail = parsed[-1]
             # only "Label:" announces an answer on the next line, not a bare word or table cell
-            pending = tail[0] if not tail[2] and text.rstrip().endswith((":", "：")) else None
+            pending = tail[0] if not tail[2] and (text.rstrip().endswith((":", "：")) or
+                                                  table_layout) else None
             last_field = tail[0] if tail[2] else None
             continue
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
             pending, last_field = None, None
             continue
-        if (label := unread_label(text)) is not None:
+        if (unknown := unread_label(text)) is not None:
             # "Kurzbio: Lehrerin": a label the table does not know. Its value is not read, so an
             # organizer must look: the field it meant may be missing from the entry.
-            unread.append(label)
+            unread.append(unknown)
             pending, last_field = None, None
             prose.append(text)
             continue

@@ -22,7 +22,16 @@ SIGN_INTENT = _any(
     r"\b(?:please )?add (?:my|our) (?:name|signature)s?\b", r"\bsign me\b", r"\bcount me in\b",
     r"\b(?:i|we) (?:hereby )?endorse\b", r"\bwe (?:hereby |also |both |all )?(?:co-?)?sign\b",
     r"\bwir unterschreiben\b", r"подписываем", r"\bfirmiamo\b", r"\bmy signature\s*:",
-    r"\bi support (?:this|the) (?:appeal|letter|call)\b",
+    r"\bi (?:fully |wholeheartedly )?support (?:this|the|your) (?:appeal|letter|call|statement|petition"
+    r"|campaign|initiative)\b", r"\b(?:i'?m|i am) in\s*(?:[.!]|$)", r"\bi'?d like to sign\b",
+    r"\bje soutiens\b.{0,25}\bappel\b", r"\bje veux signer\b",
+    r"\b(?:apoyo|respaldo)\b.{0,25}\b(?:llamamiento|carta|peticion|convocatoria)",
+    r"\bapoio\b.{0,25}\b(?:apelo|carta|peticao)", r"\bcontem comigo\b", r"\bcuenten conmigo\b",
+    r"\b(?:ich )?unterstutze\b.{0,25}\b(?:aufruf|appell|brief)", r"\bunterstutze ich\b",
+    r"\bich bin dabei\b", r"\bich mochte unterschreiben\b",
+    r"поддерживаю\b.{0,25}(?:обращени|призыв|письм|заявлени)", r"хочу подписать",
+    r"\bvoglio firmare\b", r"\b(?:appoggio|sostengo)\b.{0,25}\bappello\b",
+    r"(?:^|[.!]\s*)ci sono\s*!", r"\bcontate su di me\b",
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
     r"\bnous signons\b", r"\bje souhaite signer\b",
     r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
@@ -83,6 +92,12 @@ NAME_INTRO = re.compile(
     r"|chamo-me|eu sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
     re.I,
 )
+
+# "Before I sign, ...", "bevor ich unterschreibe": a signing word that is not (yet) a signature
+CONDITIONAL = _any(r"\b(?:before|if|once|when)\b", r"\b(?:avant de|avant que|si)\b",
+                   r"\b(?:antes de|antes que|si|cuando)\b", r"\b(?:antes de|se|quando)\b",
+                   r"\b(?:bevor|wenn|falls|sobald)\b", r"(?:прежде чем|перед тем как|если|когда)",
+                   r"\b(?:prima di|se|quando)\b")
 
 QUESTION_WORDS = _any(
     r"^(?:who|what|why|how|when|where|can|could|may|is|are|do|does|will|would|should)\b.*\?",
