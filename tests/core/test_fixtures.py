@@ -134,6 +134,20 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "format-flowed-long-presentation-en": (S, dict(
         presentation="professor of sociology at the University of Lyon and member of the editorial board",
         organization="CNRS"), True),
+    "unknown-label-holds-entry-en": (S, dict(first_name="Kofi", name="Mensah", country_code="GH",
+                                             presentation=""), False),
+    "label-copied-with-hint-es": (S, dict(first_name="Lucía", name="Fernández Ruiz", country_code="MX",
+                                          presentation="Abogada laboralista", organization="UNAM",
+                                          website=""), True),
+    "html-table-text-part-label-below-de": (S, dict(first_name="Uwe", name="Schmitt",
+                                                    country_code="DE", presentation="Gewerkschafter"),
+                                            True),
+    "question-mentioning-signing-en": (Kind.question, {}, False),
+    "value-wrapped-over-three-lines-ru": (S, dict(
+        first_name="Сергей", name="Фёдоров", country_code="EE",
+        presentation="Профессор кафедры новейшей истории и координатор исследовательской сети по "
+                     "изучению социальных движений и рабочего класса"), True),
+    "ps-line-is-prose-fr": (S, dict(first_name="Marie", name="Curie", country_code="FR"), True),
 }
 BOUNCED = {
     "bounce-postmaster-plain-en": ("jane.doe@example.net",),
@@ -156,6 +170,7 @@ REASON = {
     "we-sign-two-people-lines-en": "several signatories",
     "bulk-list-reply-with-form-en": "a filled form is present",
     "spoofing-lookalike-letters-and-bidi-en": "mixes alphabets",
+    "unknown-label-holds-entry-en": "labels not understood, not read: 'Kurzbio'",
 }
 
 
