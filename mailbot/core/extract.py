@@ -7,6 +7,7 @@ A field given twice with different values means several signatories (the first o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -47,7 +48,8 @@ def _strip_decoration(text: str) -> str:
 MAX_LINE = 2000  # characters of one line read for labels: bounds time on hostile input
 
 
-def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
+@functools.lru_cache(maxsize=4096)  # each line is asked about several times while reading a form
+def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
     """[(field, languages, value, label as typed)] for the labels in one line; [] when none.
 
     A label starts the line ("Name: X", "Name - X", "Name = X", table cells) or follows a
@@ -55,7 +57,7 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     """
     line = _strip_decoration(text)[:MAX_LINE]  # an overlong value is kept cut, and flagged as long
     if not line:
-        return []
+        return ()
     if (m := _HINTED.match(line)) and (hit := labels.lookup(m.group("label"))) and \
             labels.lookup(m.group("label") + m.group("hint")) in (hit, None):
         # the appeal's hint copied with its label: "Presentation (e.g. "Professor: ..."): Lawyer"
@@ -63,13 +65,13 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
     starts: list[tuple[int, int, tuple[str, str]]] = []  # (label start, value start, hit)
     ends: list[int] = []
     if len(line) <= 45 and (hit := labels.lookup(bare := line.rstrip(" :=-–—\t"))):
-        return [(hit[0], hit[1], "", bare)]  # a label left blank ("Website:", an empty table cell)
+        return ((hit[0], hit[1], "", bare),)  # a label left blank ("Website:", an empty table cell)
     cells = [c for c in re.split(r"\s{2,}|\t+", line) if c]
     hits = [labels.lookup(c) for c in cells[::2]]
     if len(cells) >= 3 and all(hits):
         # a table row "First name  Jean  Name  Dupont": label and value cells alternate
         values = [*cells[1::2], ""]
-        return [(h[0], h[1], values[n], cells[2 * n]) for n, h in enumerate(hits) if h]
+        return tuple((h[0], h[1], values[n], cells[2 * n]) for n, h in enumerate(hits) if h)
     m = _LINE_LABEL.match(line)
     if m and (hit := labels.lookup(m.group("label"))):
         starts.append((0, m.start("value"), hit))
@@ -100,7 +102,7 @@ def split_labeled(text: str) -> list[tuple[str, str, str, str]]:
         if value.endswith(("*", "_")) and value.count(value[-1]) == 1:
             value = value[:-1].rstrip()
         out.append((hit[0], hit[1], value, line[label_start:ends[n]].strip(" *_")))
-    return out
+    return tuple(out)
 
 
 def _bare_label(text: str) -> bool:
@@ -203,8 +205,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             if line.own:
                 prose.append("")  # paragraphs matter to the free-form reader
             continue
-        parsed = split_labeled(text)
-        parsed = [p for p in parsed if p[0] != labels.IGNORED] if parsed else []
+        parsed = [p for p in split_labeled(text) if p[0] != labels.IGNORED]
         if not line.own:
             if line.quoted and len(parsed) == 1 and not parsed[0][2]:
                 pending = parsed[0][0]
