@@ -38,11 +38,13 @@ _FORWARD_START = re.compile(
     r"|inizio messaggio inoltrato)\s*:?\s*$",
     re.I,
 )
-_HEADER_FROM = re.compile(r"^\**(from|de|von|от|da|van|fra|från|od)\s*\**\s*:\s*\**\s*\S", re.I)
+_HEADER_FROM = re.compile(r"^\**(from|de|von|от|da|van|fra|från|od|kimden|από|apo)\s*\**\s*:\s*\**\s*\S",
+                          re.I)
 _HEADER_OTHER = re.compile(
     r"^\**(sent|date|envoyé|envoye|enviado|enviada|gesendet|datum|отправлено|дата|inviato|data"
     r"|fecha|to|à|a|para|an|кому|subject|objet|asunto|assunto|betreff|тема|oggetto|cc|sendt|skickat"
-    r"|verzonden|wysłano|emne|ämne|onderwerp|temat|til|till|aan|do)\s*\**\s*:",
+    r"|verzonden|wysłano|emne|ämne|onderwerp|temat|til|till|aan|do|gönderildi|gonderildi|kime|konu"
+    r"|tarih|copie à|προς|θέμα|ημερομηνία|enviat|per a|assumpte)\s*\**\s*:",
     re.I,
 )
 _SEPARATOR = re.compile(r"^\s*_{8,}\s*$")
@@ -113,9 +115,18 @@ def _is_header_block(lines: list[str], i: int) -> bool:
     if _SEPARATOR.match(line):
         nxt = [x.strip() for x in lines[i + 1 : i + 3] if x.strip()]
         return bool(nxt) and bool(_HEADER_FROM.match(nxt[0]))
-    if not _HEADER_FROM.match(line):
-        return False
-    return any(_HEADER_OTHER.match(x.strip()) for x in lines[i + 1 : i + 5])
+    if _WEBMAIL_START.match(line):  # "Message du 03/11/26 10:12" then "De : ..."
+        return any(_HEADER_FROM.match(x.strip()) for x in lines[i + 1 : i + 3])
+    if _HEADER_FROM.match(line):
+        return any(_HEADER_OTHER.match(x.strip()) for x in lines[i + 1 : i + 5])
+    if _HEADER_OTHER.match(line) and _LOOKS_SENT.search(line):
+        # webmail that puts the date first: "Gesendet: Dienstag, 3. November 2026 um 10:12 Uhr"
+        return any(_HEADER_FROM.match(x.strip()) for x in lines[i + 1 : i + 3])
+    return False
+
+
+_WEBMAIL_START = re.compile(r"^(?:message du|le message du|mensaje del|nachricht vom)\s+\d{1,2}[./]\d{1,2}"
+                            r"[./]\d{2,4}\b", re.I)
 
 
 def _cut_point(texts: list[str], quoted: list[bool]) -> tuple[int, int, str]:

@@ -115,11 +115,18 @@ def _bare_label(text: str) -> bool:
 _UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<value>\S.*)$")
 
 
+_UNREAD_DASH = re.compile(r"^(?P<label>[^\W\d_][^:：=\t\-–—]{0,29}?)\s+[-–—]\s+(?P<value>\S.*)$")
+
+
 def unread_label(text: str) -> str | None:
     """The label of a line shaped like "Label: value" whose label is unknown, else None."""
     line = _strip_decoration(text)
     m = _UNREAD.match(line)
-    if not m or len(m.group("label").split()) > 4 or m.group("value").startswith("//"):
+    if not m:  # "Professione/incarico - Attrice": a dash after a short label
+        m = _UNREAD_DASH.match(line)
+        if not m or not ("/" in m.group("label") or len(m.group("label").split()) == 1):
+            return None  # one word ("Beruf - Lehrerin") or "A/B"; "Ana Lima - Brazil" is a name
+    if len(m.group("label").split()) > 4 or m.group("value").startswith("//"):
         return None
     label = m.group("label").strip()
     if SIGN_OFF.match(label) or labels.lookup(label) or re.search(r"[.!?]\s", label) or \
@@ -136,7 +143,10 @@ def _wrapped_run(lines: Sequence[Line], i: int, most: int = 4) -> bool:
             return False
         nxt = lines[j + 1] if j + 1 < len(lines) else None
         if nxt is None or not nxt.own or not nxt.text.strip():
-            return False
+            # the value's last line before a blank: only a line that starts in lower case, under a
+            # line that does not end a sentence ("... now an" / "independent researcher")
+            return j == i and lines[i].text[:1].islower() and \
+                not lines[i - 1].text.rstrip().endswith((".", "!", "?", ":", ";"))
         if split_labeled(nxt.text):
             return True
     return False

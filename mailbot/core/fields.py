@@ -22,6 +22,7 @@ from mailbot.core.normalize import (
     normalize_name,
     normalize_website,
     split_full_name,
+    strip_title,
 )
 
 FREE_FORM_CAP = 0.6
@@ -91,8 +92,19 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
+_PATRONYMIC = re.compile(r"^\w+(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
+
+
+def _untitled(value: str, score: _Score) -> str:
+    stripped = strip_title(value)
+    if stripped != value:
+        score.note(f"title {value[:len(value) - len(stripped)].strip()!r} left out of the name")
+    return stripped
+
+
 def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, str]:
-    first, name, full = (_text(raw.get(k, "")) for k in ("first_name", "name", labels.FULL_NAME))
+    first, name, full = (_untitled(_text(raw.get(k, "")), score)
+                         for k in ("first_name", "name", labels.FULL_NAME))
     reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
     source, inferred = "", False
     if reverse and not (first and name):
@@ -108,6 +120,9 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
     if first and name and fold(name).startswith(fold(first) + " "):
         name = name[len(first):].strip()  # "First name: Jean / Name: Jean Dupont"
         score.note("first name repeated in 'name': removed")
+    if first and name and fold(first).endswith(" " + fold(name)):
+        first = first[:len(first) - len(name)].strip()  # "Nome: Carla Souza / Sobrenome: Souza"
+        score.note("name repeated in 'first name': removed")
     if source:
         words = source.split()
         if len(words) > 1 and _caps(words[0]) and not any(_caps(w) for w in words[1:]):
@@ -118,6 +133,8 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
                 score.cap(0.6, f"name split uncertain: {source!r}")
             else:
                 score.cap(0.85, "")
+    if any(_PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
+        score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
     for value, surname in ((first, False), (name, True)):
         fixed, changed = normalize_name(value, surname=surname)
@@ -145,7 +162,7 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
     if country_raw and not country.code:
         score.cap(0.5, country.reason)
     elif country.code and not country.exact:
-        score.cap(0.7, country.reason)
+        score.cap(0.85 if country.place else 0.7, country.reason)
     website, why = normalize_website(raw.get("website", ""))
     if why:
         score.note(why)

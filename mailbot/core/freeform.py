@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mailbot.core import countries
 from mailbot.core.labels import fold
+from mailbot.core.normalize import strip_title
 from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
@@ -61,6 +62,7 @@ def _parts(segment: str) -> list[str]:
             piece = piece[:-1].strip()
         if m := NAME_INTRO.match(fold(piece)):  # "My name is Jean Dupont"
             piece = piece[m.end():].strip()
+        piece = strip_title(piece)  # "dott.ssa Teresa Vitale"
         signing = SIGN_INTENT.search(fold(piece)) and len(piece.split()) <= 5  # "and I sign"
         if piece and not SIGN_OFF.match(piece) and not signing:
             out.append(piece)

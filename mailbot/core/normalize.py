@@ -28,6 +28,7 @@ class Country:
     code: str | None
     reason: str = ""  # set when the code is a guess or missing
     exact: bool = False
+    place: bool = False  # "Lyon, France", "Svizzera (Ticino)": a country beside a city or region
 
 
 def country_display(code: str, language: str, overrides: Mapping[str, str]) -> str:
@@ -51,10 +52,26 @@ def normalize_country(value: str) -> Country:
     hits = {c for p in parts if (c := countries.lookup(p))}
     if len(hits) == 1 and len(parts) > 1:
         found = hits.pop()
-        return Country(found, f"country read from {text!r} as {found}")
+        others = [p for p in parts if not countries.lookup(p)]
+        place = len(parts) <= 3 and all(len(p.split()) <= 3 and not re.search(r"\d", p) for p in others)
+        return Country(found, f"country read from {text!r} as {found}", place=place)
     if len(hits) > 1:
         return Country(None, f"several countries in {text!r}")
     return Country(None, f"country not recognized: {text!r}")
+
+
+# Titles written before a name: left out of it ("Dr. Anna" is Anna). The short ones that could be
+# a name need their dot.
+_TITLE = re.compile(r"^(?:(?:dr|prof|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa|herr|frau"
+                    r"|sir|dame)\.?|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|dipl\.-ing|univ\.-prof)\.)\s+",
+                    re.I)
+
+
+def strip_title(value: str) -> str:
+    """"Dr. Anna" -> "Anna", "Prof. Dr. Klaus Weber" -> "Klaus Weber"; a lone word is kept."""
+    while (m := _TITLE.match(value)) and len(value.split()) > 1:
+        value = value[m.end():]
+    return value
 
 
 def _fix_word(word: str, first: bool) -> str:
@@ -80,7 +97,9 @@ def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
     A surname printed after its first name keeps a leading particle lower case ("van der Linden").
     """
     text = unicodedata.normalize("NFC", value)
-    text = re.sub(r"\s+", " ", text).strip(" \t,;:.\"'«»“”()[]")
+    text = re.sub(r"\s+", " ", text).strip(" \t,;:\"'«»“”()[]")
+    if text.endswith(".") and not re.search(r"(?:^|\s)\w\.$", text):
+        text = text.rstrip(".").rstrip()  # "Jean." loses its dot, an initial ("J. R.") keeps it
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 2 or not (all(ch.isupper() for ch in letters) or all(ch.islower() for ch in letters)):
         return text, False

@@ -32,6 +32,9 @@ SIGN_INTENT = _any(
     r"поддерживаю\b.{0,25}(?:обращени|призыв|письм|заявлени)", r"хочу подписать",
     r"\bvoglio firmare\b", r"\b(?:appoggio|sostengo)\b.{0,25}\bappello\b",
     r"(?:^|[.!]\s*)ci sono\s*!", r"\bcontate su di me\b",
+    r"(?:^|[.!]\s*)signing\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
+    r"\bik teken\b", r"\bpodpisuj\w*\b", r"\bimzaliyorum\b|\bimzalıyorum\b", r"\bυπογραφω\b",
+    r"\bsigno\b",
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
     r"\bnous signons\b", r"\bje souhaite signer\b",
     r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
@@ -66,6 +69,11 @@ WITHDRAWAL = _any(
     r"\b(?:ritir|rimuov|togli|cancell|elimin)\w*\b.{0,30}\b(?:la mia|il mio|mia|mio)\b.{0,15}"
     r"\b(?:firma|nome|adesione)",
     r"\bnon (?:voglio|desidero) piu (?:figurare|firmare|apparire)",
+    r"\b(?:usun|wycofu|skresl)\w*\b.{0,30}\b(?:moj|moje|moja|swoj)\w*\b.{0,15}\b(?:podpis|nazwisk)",
+    r"imza\w*.{0,25}(?:geri cek|sil|kaldir|kaldır)", r"(?:αφαιρ|διαγραψ|αποσυρ)\w*.{0,30}υπογραφ",
+    r"\b(?:retir|elimin|esborr|tre)\w*\b.{0,30}\b(?:la meva|el meu)\b.{0,15}\b(?:signatura|nom)",
+    r"\bverwijder\w*\b.{0,40}\b(?:mijn|onze) (?:naam|handtekening)",
+    r"\b(?:mijn|onze) (?:naam|handtekening)\b.{0,40}\bverwijder", r"\btrek\b.{0,20}\bhandtekening in\b",
 )
 
 CORRECTION = _any(
