@@ -146,7 +146,8 @@ def test_table(cases, capsys):
     sigs = [c for c in cases if c.kind == "signature"]
     rows: dict[str, Counter] = defaultdict(Counter)
     for c in sigs:
-        for key in (f"lang {c.lang}" if c.lang in LANGS else "lang other", f"style {c.style}", "all signatures"):
+        lang = f"lang {c.lang}" if c.lang in LANGS else "lang other"
+        for key in (lang, f"style {c.style}", "all signatures"):
             row = rows[key]
             row["total"] += 1
             row["approved"] += c.approved
@@ -163,7 +164,7 @@ def test_table(cases, capsys):
     field_right = Counter(f for c in sigs for f in FIELDS if f not in {w[0] for w in c.wrong})
     corr = [c for c in cases if c.kind == "correction"]
     with capsys.disabled():
-        print("\n\nheld-out set 2: %d mails (%d signatures, %d corrections)" % (len(cases), len(sigs), len(corr)))
+        print(f"\n\nheld-out set 2: {len(cases)} mails ({len(sigs)} signatures, {len(corr)} corrections)")
         head = f"  {'group':<24}{'total':>6}{'approved':>10}{'appr.right':>11}{'appr.WRONG':>11}" \
                f"{'all right':>10}{'name+ctry':>10}{'clean ok/clean':>16}{'doubt.appr':>12}"
         print(head)
@@ -179,7 +180,8 @@ def test_table(cases, capsys):
         print("  fields right over all signatures: " +
               ", ".join(f"{f} {field_right[f]}/{len(sigs)}" for f in FIELDS))
         print(f"  corrections read as corrections: {_pct(sum(c.kind_right for c in corr), len(corr))}; "
-              f"with the changed fields right: {_pct(sum(c.kind_right and not c.wrong for c in corr), len(corr))}; "
+              "with the changed fields right: "
+              f"{_pct(sum(c.kind_right and not c.wrong for c in corr), len(corr))}; "
               f"read as a signature update carrying the changed fields right: "
               f"{_pct(sum(c.reply.kind is Kind.signature and not c.wrong for c in corr), len(corr))}")
         print("  kinds (truth -> parsed):")
