@@ -94,8 +94,7 @@ def _guard(session: Session, reply: Reply, inbound: InboundMessage, limits: Limi
     if not doubts:
         return reply
     log.warning("reply flagged inbound_id=%s doubts=%s", inbound.id, len(doubts))
-    return replace(reply, fields=replace(reply.fields, **clipped),
-                   confidence=min(reply.confidence, 0.5), reasons=reply.reasons + tuple(doubts))
+    return replace(reply, fields=replace(reply.fields, **clipped)).doubted(0.5, *doubts)
 
 
 def _bounce(session: Session, reply: Reply, inbound: InboundMessage) -> Outcome:
@@ -162,9 +161,12 @@ def _update(session: Session, sig: Signature, reply: Reply, inbound: InboundMess
         return Outcome(InboundState.processed, "signed again: nothing changed", sig)
     complete = bool(sig.first_name and sig.name and sig.country_code) or bool(
         sig.kind == "organization" and sig.organization and sig.country_code)
-    sig.status = _status_for(reply, complete, review)
-    sig.confidence = reply.confidence
-    sig.reasons = list(reply.reasons)
+    # An update need not repeat every field ("Organization: X" alone): judged without the
+    # completeness checks, which the stored entry answers.
+    as_update = replace(reply, confidence=max(reply.confidence, reply.update_confidence))
+    sig.status = _status_for(as_update, complete, review)
+    sig.confidence = as_update.confidence
+    sig.reasons = [r for r in reply.reasons if r not in reply.completeness_reasons]
     sig.updated_at = inbound.received_at
     action = "signed again" if resigning else "corrected"
     store.add_event(session, actor=BOT, action=action, signature=sig, inbound=inbound,

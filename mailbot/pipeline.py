@@ -226,7 +226,7 @@ def _check_sender(rt: Runtime, inbound: InboundMessage, reply: Reply) -> Reply:
     log.warning("sender failed authentication inbound_id=%s policy=%s", inbound.id, policy)
     if policy == "reject":
         return replace(reply, kind=Kind.other, reasons=reply.reasons + (why,))
-    return replace(reply, confidence=min(reply.confidence, 0.5), reasons=reply.reasons + (why,))
+    return reply.doubted(0.5, why)
 
 
 def _count(stats: Stats, reply: Reply, outcome: ledger.Outcome) -> None:

@@ -118,6 +118,10 @@ _UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<valu
 _UNREAD_DASH = re.compile(r"^(?P<label>[^\W\d_][^:：=\t\-–—]{0,29}?)\s+[-–—]\s+(?P<value>\S.*)$")
 
 
+_SPEAKS = re.compile(r"^(?:i|i'm|me|my|we|our|je|j'|mon|ma|mes|nous|ich|mein|meine|wir|yo|me|mi|mis"
+                     r"|eu|meu|minha|io|il mio|la mia|я|мой|моя|мы)\b", re.I)
+
+
 def unread_label(text: str) -> str | None:
     """The label of a line shaped like "Label: value" whose label is unknown, else None."""
     line = _strip_decoration(text)
@@ -129,6 +133,8 @@ def unread_label(text: str) -> str | None:
     if len(m.group("label").split()) > 4 or m.group("value").startswith("//"):
         return None
     label = m.group("label").strip()
+    if _SPEAKS.match(label) or len(label.split()) >= 3 and m.group("value").rstrip().endswith((".", "!")):
+        return None  # a sentence with a colon: "Me equivoqué de país: vivo en Uruguay."
     if SIGN_OFF.match(label) or labels.lookup(label) or re.search(r"[.!?]\s", label) or \
             re.fullmatch(r"(?:p\.?\s?[sd]|n\.?\s?b|ps+)\.?", label, re.I):  # P.S., P.D., N.B.: prose
         return None

@@ -37,12 +37,23 @@ class Built:
     signer_kind: SignerKind
     confidence: float
     reasons: tuple[str, ...]
+    # Read as an update of an existing signature, a reply need not be complete: the confidence and
+    # the reasons without the completeness checks ("missing: country", "an organization signs").
+    as_update: float = 1.0
+    completeness_reasons: tuple[str, ...] = ()
 
 
 class _Score:
     def __init__(self) -> None:
         self.value = 1.0
         self.reasons: list[str] = []
+        self.complete = 1.0
+        self.completeness_reasons: list[str] = []
+
+    def incomplete(self, limit: float, reason: str) -> None:
+        self.complete = min(self.complete, limit)
+        self.completeness_reasons.append(reason)
+        self.note(reason)
 
     def cap(self, limit: float, reason: str) -> None:
         self.value = min(self.value, limit)
@@ -181,18 +192,19 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
     kind = SignerKind.person
     if organization and not first and not name and not correction:
         kind = SignerKind.organization
-        score.cap(0.75, "an organization signs (no person named)")
+        score.incomplete(0.75, "an organization signs (no person named)")
     if not correction:
         missing = [k for k, v in (("first name", first), ("name", name), ("country", country_raw))
                    if not v and kind is SignerKind.person]
         if kind is SignerKind.organization and not country_raw:
             missing = ["country"]
         if missing:
-            score.cap(0.5, "missing: " + ", ".join(missing))
+            score.incomplete(0.5, "missing: " + ", ".join(missing))
         if sender_name and (first or name) and "@" not in sender_name:
             given = set(re.findall(r"\w+", fold(f"{first} {name}")))
             if given and not given & set(re.findall(r"\w+", fold(sender_name))):
                 score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
     if free_form:
         score.cap(FREE_FORM_CAP, "name and country guessed from free text")
-    return Built(fields, named, kind, round(score.value, 2), tuple(score.reasons))
+    return Built(fields, named, kind, round(min(score.value, score.complete), 2), tuple(score.reasons),
+                 as_update=round(score.value, 2), completeness_reasons=tuple(score.completeness_reasons))

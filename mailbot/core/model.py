@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -74,6 +74,8 @@ class Reply:
     named: frozenset[str] = frozenset()  # which FIELD_NAMES the reply gave explicitly
     signer_kind: SignerKind = SignerKind.person
     confidence: float = 0.0  # 0..1; only complete entries above the threshold are auto-approved
+    update_confidence: float = 0.0  # the same, read as an update of an existing signature (>=)
+    completeness_reasons: tuple[str, ...] = ()  # reasons that do not apply to such an update
     reasons: tuple[str, ...] = ()  # human-readable, shown to reviewers
     language: str = ""  # language of the labels or text, when known
     bounced: tuple[str, ...] = ()  # recipients a bounce reports as undeliverable
@@ -85,6 +87,12 @@ class Reply:
         if self.signer_kind is SignerKind.organization:
             return bool(f.organization and f.country_code)
         return bool(f.first_name and f.name and f.country_code)
+
+    def doubted(self, limit: float, *reasons: str) -> Reply:
+        """The same reply, trusted at most `limit` (also as an update), with the reasons added."""
+        return replace(self, confidence=min(self.confidence, limit),
+                       update_confidence=min(self.update_confidence, limit),
+                       reasons=self.reasons + tuple(reasons))
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,18 @@ CONDITIONAL = _any(r"\b(?:before|if|once|when)\b", r"\b(?:avant de|avant que|si)
                    r"\b(?:bevor|wenn|falls|sobald)\b", r"(?:прежде чем|перед тем как|если|когда)",
                    r"\b(?:prima di|se|quando)\b")
 
+# "Could you add my organisation?": a request phrased as a question, not a question to staff
+POLITE_REQUEST = _any(
+    r"^(?:could|can|would|will) you (?:please |kindly )?(?:add|update|change|correct|fix|include|put"
+    r"|list|amend|replace|use)\b",
+    r"^(?:pourriez|pouvez)[- ]vous (?:s'il vous plait )?(?:ajouter|modifier|corriger|changer|mettre)",
+    r"^(?:podrian|pueden|podrias|puedes) (?:por favor )?(?:agregar|anadir|cambiar|corregir|poner|actualizar)",
+    r"^(?:podem|poderiam|pode) (?:por favor )?(?:adicionar|acrescentar|mudar|corrigir|atualizar|colocar)",
+    r"^(?:konnen|konnten|wurden) sie (?:bitte )?(?:\w+ ){0,4}(?:hinzufugen|erganzen|andern|korrigieren)",
+    r"^(?:можете|могли бы вы|не могли бы вы) (?:пожалуйста )?(?:добавить|изменить|исправить|указать)",
+    r"^(?:potete|potreste|puoi) (?:per favore )?(?:aggiungere|cambiare|correggere|modificare|mettere)",
+)
+
 QUESTION_WORDS = _any(
     r"^(?:who|what|why|how|when|where|can|could|may|is|are|do|does|will|would|should)\b.*\?",
     r"\?\s*$",

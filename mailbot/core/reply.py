@@ -16,10 +16,10 @@ from mailbot.core.decode import decode_mail
 from mailbot.core.extract import extract_labeled
 from mailbot.core.fields import build
 from mailbot.core.freeform import FreeForm, extract_free
-from mailbot.core.labels import FULL_NAME, PERSON_KEYS
+from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind, Reply
 from mailbot.core.normalize import country_display
-from mailbot.core.phrases import language_of
+from mailbot.core.phrases import POLITE_REQUEST, language_of
 
 __all__ = ["ParseRules", "read_reply", "country_display"]
 
@@ -89,38 +89,42 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
                   country_names=rules.country_names, sender_name=decoded.sender_name,
                   free_form=free_form, correction=kind is Kind.correction)
     reasons += list(labeled.reasons) + list(free.reasons) + list(cleaned.reasons) + list(built.reasons)
-    confidence = built.confidence
+    caps = 1.0  # doubts about the whole reply, beyond its fields
     if free_form and not free.has_intent:
-        confidence = min(confidence, 0.4)
+        caps = min(caps, 0.4)
         reasons.append("no signing phrase: a name and a country were found in the text")
     signatories = labeled.signatories if mail.has_form else free.signatories
     if signatories > 1:
-        confidence = min(confidence, 0.3)
+        caps = min(caps, 0.3)
         reasons.append(f"several signatories in one mail ({signatories}): only the first was read")
     if labeled.conflicts:
-        confidence = min(confidence, 0.5)
+        caps = min(caps, 0.5)
     if labeled.unread and mail.has_form:
-        confidence = min(confidence, 0.6)
+        caps = min(caps, 0.6)
         reasons.append("lines with labels not understood, not read: "
                        + ", ".join(repr(u) for u in labeled.unread[:3]))
     reply_to = re.findall(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", decoded.header("reply-to"))
     if reply_to and decoded.sender and reply_to[0].lower() != decoded.sender:
-        confidence = min(confidence, 0.7)
+        caps = min(caps, 0.7)
         reasons.append(f"Reply-To ({reply_to[0].lower()}) differs from the sender: check who signs")
     if cleaned.cut_failed:
-        confidence = min(confidence, 0.6)
+        caps = min(caps, 0.6)
     if not decoded.sender:
-        confidence = min(confidence, 0.3)
+        caps = min(caps, 0.3)
         reasons.append("no sender address")
-    if mail.has_form and any(line.strip().endswith("?") for line in labeled.prose):
-        confidence = min(confidence, 0.6)
+    if mail.has_form and any(line.strip().endswith("?") and not POLITE_REQUEST.search(fold(line.strip()))
+                             for line in labeled.prose):
+        caps = min(caps, 0.6)
         reasons.append("the reply also asks a question")
     if kind is Kind.correction and not built.named:
-        confidence = 0.0
+        caps = 0.0
     if decoded.has_header("x-auto-response-suppress"):
-        confidence = min(confidence, 0.5)
+        caps = min(caps, 0.5)
         reasons.append("auto-reply header on a filled form")
+    confidence = min(built.confidence, caps)
     log.info("classified message_id=%s kind=%s confidence=%.2f", decoded.message_id, kind, confidence)
     return replace(base, fields=built.fields, named=built.named & frozenset(FIELD_NAMES),
                    signer_kind=built.signer_kind, confidence=round(confidence, 2),
+                   update_confidence=round(min(built.as_update, caps), 2),
+                   completeness_reasons=built.completeness_reasons,
                    reasons=tuple(dict.fromkeys(reasons)))

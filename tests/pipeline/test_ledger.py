@@ -157,3 +157,36 @@ def test_overlong_field_is_cut_and_flagged(session):
     assert len(sig.presentation) <= 400 and sig.presentation.startswith("Professor Professor")
     assert sig.status == Status.pending
     assert "presentation was 5000 characters long: cut to 400" in sig.reasons
+
+
+@pytest.mark.parametrize("body, field, value", [
+    ("Could you add my organisation please?\r\nOrganization: Leeds Trades Council\r\n",
+     "organization", "Leeds Trades Council"),
+    ("Me equivoqué de país: vivo en Uruguay.\r\nPaís: Uruguay\r\n", "country_code", "UY"),
+])
+def test_a_one_field_update_keeps_a_listed_entry_listed(session, body, field, value):
+    """"Organization: X" alone, from a signer already listed: the field changes, the entry stays
+    approved, and no "missing: first name" or "an organization signs" reason is left on it."""
+    from mailbot.core.reply import ParseRules, read_reply
+
+    rules = ParseRules(campaign_address=CAMPAIGN)
+    first = read_reply(b"From: Ana Lima <ana@example.org>\r\nSubject: Re: appeal\r\n\r\n"
+                       b"First name: Ana\r\nName: Lima\r\nCountry: Brazil\r\n", rules)
+    sig = apply(session, first).signature
+    assert sig.status == Status.approved
+    update = read_reply(b"From: Ana Lima <ana@example.org>\r\nSubject: Re: appeal\r\n"
+                        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode(), rules)
+    assert update.confidence < 0.8 <= update.update_confidence  # incomplete as a new entry only
+    out = apply(session, update)
+    assert out.signature is sig and getattr(sig, field) == value
+    assert sig.status == Status.approved and sig.first_name == "Ana" and sig.kind == SignerKind.person
+    assert not any(r.startswith(("missing:", "an organization signs")) for r in sig.reasons)
+
+
+def test_a_one_field_reply_from_a_new_address_still_waits(session):
+    """The same reply from an address that never signed is not a complete entry: pending."""
+    from mailbot.core.reply import ParseRules, read_reply
+
+    update = read_reply(b"From: x@example.org\r\nSubject: Re: appeal\r\n\r\nOrganization: Attac\r\n",
+                        ParseRules(campaign_address=CAMPAIGN))
+    assert apply(session, update).signature.status == Status.pending
