@@ -134,6 +134,7 @@ class LimitsSettings:
     confirmations_per_hour: int = 300
     replies_per_sender_per_hour: int = 5  # beyond this, new entries from the sender wait for review
     signatures_per_domain_per_hour: int = 50  # beyond this, new entries from the domain wait
+    parse_timeout: int = 60  # seconds one mail may take to parse; then it is set aside
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class Runtime:
                            country_names=dict(cfg.campaign.country_names),
                            auto_approve_threshold=cfg.review.threshold)
         return cls(cfg, store.open_database(cfg.database.url),
-                   make_template_env(cfg.templates.directory), rules, clock)
+                   make_template_env(cfg.templates.directory), rules, clock,
+                   parse_timeout=cfg.limits.parse_timeout)
 
 
 @dataclass
