@@ -43,9 +43,12 @@ COMMON_FORMS: dict[str, str] = {
     "kosovo": "XK", "österreich": "AT", "polska": "PL", "italia": "IT", "espana": "ES",
     "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "eire": "IE", "éire": "IE",
     "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ", "slovensko": "SK",
+    "oesterreich": "AT", "daenemark": "DK", "tuerkei": "TR", "suedafrika": "ZA", "groebritannien": "GB",
+    "белоруссия": "BY", "молдавия": "MD", "киргизия": "KG", "туркмения": "TM",
+    "republic of south africa": "ZA", "rsa": "ZA",
 }
 # Names that stand for more than one country: never guessed, the reviewer decides.
-AMBIGUOUS = frozenset({"congo", "korea", "virgin islands"})
+AMBIGUOUS = frozenset({"congo", "korea", "virgin islands", "georgia"})  # Georgia: also a US state
 # Pseudo-territories CLDR lists that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
 _PREFERRED = ("en", "fr", "es", "pt", "de", "ru", "it")
@@ -107,6 +110,9 @@ def lookup(name: str, common: bool = False) -> str | None:
     if not k:
         return None
     code = index(common).get(k)
+    if code is None and (m := re.match(r"^rep\.?\s+(.+)$", k)):  # "Rep. Dominicana", "Rep. Checa"
+        code = next((index(common)[c] for c in (f"republica {m[1]}", f"republic {m[1]}",
+                                                f"republique {m[1]}") if c in index(common)), None)
     if code and len(k) == 2 and name.strip() != name.strip().upper():
         return None  # "us", "in", "de" typed in lower case are words, not codes
     return code

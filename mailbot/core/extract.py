@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from mailbot.core import labels
 from mailbot.core.clean import CleanText, Line
-from mailbot.core.phrases import SIGN_OFF
+from mailbot.core.phrases import SIGN_INTENT, SIGN_OFF
 
 _WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
@@ -118,6 +118,9 @@ _UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<valu
 _UNREAD_DASH = re.compile(r"^(?P<label>[^\W\d_][^:：=\t\-–—]{0,29}?)\s+[-–—]\s+(?P<value>\S.*)$")
 
 
+# A closing line under a form: a first name or initials alone ("Ana", "J.-P."), thanks
+_CLOSING = re.compile(r"^(?:[\w'’.-]{1,20}|[\w'’.-]{1,20} [\w'’.-]{1,20})[!.,]?$")
+
 _SPEAKS = re.compile(r"^(?:i|i'm|me|my|we|our|je|j'|mon|ma|mes|nous|ich|mein|meine|wir|yo|me|mi|mis"
                      r"|eu|meu|minha|io|il mio|la mia|я|мой|моя|мы)\b", re.I)
 
@@ -179,6 +182,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     lines = cleaned.lines
 
     unread: list[str] = []
+    form_lines: list[int] = []  # own lines read as labels or values
+    loose: list[int] = []  # own lines read as neither
     label_of: dict[str, str] = {}  # field -> label that gave it, in the current record
     conflicts: list[str] = []
     layout_below = 0
@@ -239,6 +244,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             for name, lang, value, label in parsed:
                 record(name, value, label)
                 langs.append(lang)
+            form_lines.append(i)
             tail = parsed[-1]
             # only "Label:" announces an answer on the next line, not a bare word or table cell
             pending = tail[0] if not tail[2] and (text.rstrip().endswith((":", "：")) or
@@ -258,6 +264,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if pending and not SIGN_OFF.match(text):
             quoted_label = i > 0 and lines[i - 1].quoted
             record(pending, text.strip(), pending)
+            form_lines.append(i)
             reasons.append("answer read under a quoted label" if quoted_label
                            else "value read on the line under its label")
             after = next((ln for ln in lines[i + 1:] if ln.text.strip()), None)
@@ -276,6 +283,23 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             continue
         pending, last_field = None, None
         prose.append(text)
+        loose.append(i)
+    # A line left unread inside the form (between its first and last field, or right under the
+    # last one) may be an answer under a label the table does not know: an organizer looks.
+    if form_lines:
+        end = form_lines[-1]
+        while end + 1 < len(lines) and lines[end + 1].own and lines[end + 1].text.strip():
+            end += 1
+        for i in loose:
+            text = lines[i].text.strip()
+            if SIGN_OFF.match(text) or text.endswith("!") or SIGN_INTENT.search(labels.fold(text)):
+                continue  # "Happy to sign!" between two fields
+            inside = form_lines[0] < i < form_lines[-1]
+            if inside or form_lines[-1] < i <= end and not _CLOSING.match(text):
+                unread.append(text[:40])
+            elif table_layout and i > form_lines[0] and i + 1 in loose and len(text.split()) <= 4 \
+                    and not text.endswith((",", ".", "!", ":", ";")) and not SIGN_OFF.match(text):
+                unread.append(text[:40])  # "Chi sono" then "Scrittrice": a label the table lacks
     filled = [r for r in records if any(r.values())]
     signatories = len(filled)
     values = filled[0] if filled else records[0]

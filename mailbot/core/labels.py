@@ -93,23 +93,24 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                             "title", "position", "occupation", "profession", "job", "job title",
                             "role", "bio", "short presentation", "self-description", "who you are",
                             "function", "quality", "work", "field", "who i am", "introduction",
-                            "self-presentation", "self presentation", "short bio")),
+                            "self-presentation", "self presentation", "short bio", "who am i")),
     ("presentation", "fr", ("présentation", "qualité", "fonction", "courte présentation",
                             "description", "métier", "titre", "profession", "activité",
-                            "qui vous êtes", "poste")),
+                            "qui vous êtes", "poste", "qui je suis", "qui suis-je")),
     ("presentation", "es", ("presentación", "descripción", "cargo", "profesión", "ocupación",
                             "breve presentación", "título", "puesto", "oficio", "actividad",
-                            "quién eres")),
+                            "quién eres", "quién soy", "quien soy")),
     ("presentation", "pt", ("apresentação", "descrição", "profissão", "ocupação", "breve apresentação",
+                            "quem sou", "quem sou eu", "quem é você", "cargo",
                             "função", "título")),
     ("presentation", "de", ("vorstellung", "beschreibung", "beruf", "funktion", "tätigkeit",
                             "kurzvorstellung", "titel", "position", "präsentation", "selbstbeschreibung",
-                            "wer sie sind")),
+                            "wer sie sind", "wer ich bin")),
     ("presentation", "ru", ("о себе", "представление", "описание", "должность", "род занятий",
                             "профессия", "кратко о себе", "кто вы", "кто вы такой", "кто вы такая",
-                            "род деятельности", "занятие", "презентация")),
+                            "род деятельности", "занятие", "презентация", "кто я", "о вас")),
     ("presentation", "it", ("presentazione", "descrizione", "professione", "qualifica", "ruolo",
-                            "titolo", "incarico", "mestiere", "occupazione")),
+                            "titolo", "incarico", "mestiere", "occupazione", "chi sono", "chi sei")),
     ("presentation", "nl", ("functie", "beroep", "omschrijving", "presentatie")),
     ("presentation", "pl", ("opis", "stanowisko", "zawód", "funkcja", "prezentacja")),
     ("presentation", "tr", ("meslek", "unvan", "görev", "tanıtım")),
@@ -138,7 +139,8 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("website", "es", ("sitio web", "página web", "sitio", "pagina web")),
     ("website", "pt", ("sítio", "sítio web", "página", "página web", "site da web")),
     ("website", "de", ("webseite", "internetseite", "internetauftritt", "homepage")),
-    ("website", "ru", ("сайт", "веб-сайт", "вебсайт", "интернет-сайт", "страница")),
+    ("website", "ru", ("сайт", "веб-сайт", "вебсайт", "интернет-сайт", "страница", "интернет-страница",
+                       "веб-страница", "сайт/блог", "блог")),
     ("website", "it", ("sito", "sito web", "sito internet", "pagina web")),
     ("website", "en", ("blog", "web address")),
     ("website", "nl pl", ("website", "strona", "strona internetowa", "strona www")),
@@ -156,7 +158,8 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                    "città", "address", "adresse", "dirección", "endereço", "адрес", "indirizzo",
                    "date", "fecha", "datum", "дата", "data", "subject", "objet", "asunto",
                    "assunto", "betreff", "тема", "oggetto", "to", "from", "sent", "cc",
-                   "mobile", "mob", "cell", "fax", "handy", "móvil", "celular", "telemóvel", "моб",
+                   "mobile", "mob", "cell", "cel", "tlf", "tfno", "fax", "handy", "móvil", "celular",
+                   "telemóvel", "моб",
                    "мобильный", "cellulare", "twitter", "x", "facebook", "instagram", "linkedin",
                    "mastodon", "bluesky", "telegram", "whatsapp", "signal", "skype", "orcid",
                    "disclaimer", "aviso", "aviso legal", "avertissement", "hinweis", "avviso",
@@ -210,6 +213,8 @@ def lookup(label: str) -> tuple[str, str] | None:
     if len(key) > _LONGEST + 90:
         return None
     hit = _exact(key)
+    if hit is None and key.endswith(".") and len(key) > 2:
+        hit = _exact(key.rstrip("."))  # "Tel.", "Tél.", "Mob."
     if hit is None and (bare := _HINT.sub(" ", key).strip(" :")) != key and bare:
         hit = _exact(bare)  # the appeal's hint copied along: "Organization (optional)"
     if hit is None and re.search(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key):

@@ -62,9 +62,9 @@ def normalize_country(value: str) -> Country:
 
 # Titles written before a name: left out of it ("Dr. Anna" is Anna). The short ones that could be
 # a name need their dot.
-_TITLE = re.compile(r"^(?:(?:dr|prof|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa|herr|frau"
-                    r"|sir|dame)\.?|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|dipl\.-ing|univ\.-prof)\.)\s+",
-                    re.I)
+_TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa"
+                    r"|herr|frau|sir|dame)\.?|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
+                    r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 
 
 def strip_title(value: str) -> str:

@@ -34,7 +34,7 @@ SIGN_INTENT = _any(
     r"(?:^|[.!]\s*)ci sono\s*!", r"\bcontate su di me\b",
     r"(?:^|[.!]\s*)signing\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
     r"\bik teken\b", r"\bpodpisuj\w*\b", r"\bimzaliyorum\b|\bimzalıyorum\b", r"\bυπογραφω\b",
-    r"\bsigno\b",
+    r"(?:^|[.!]\s*|\bjo )signo\b",  # Catalan "(jo) signo"; Spanish "signo" is a symbol
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
     r"\bnous signons\b", r"\bje souhaite signer\b",
     r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
