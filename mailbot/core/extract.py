@@ -290,9 +290,13 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         end = form_lines[-1]
         while end + 1 < len(lines) and lines[end + 1].own and lines[end + 1].text.strip():
             end += 1
+        closing = next((i for i in loose if i > form_lines[0] and (
+            SIGN_OFF.match(lines[i].text.strip()) or not re.search(r"\w", lines[i].text))), len(lines))
         for i in loose:
             text = lines[i].text.strip()
-            if SIGN_OFF.match(text) or text.endswith("!") or SIGN_INTENT.search(labels.fold(text)):
+            if i >= closing:
+                break  # "Viele Grüße", a "____" rule: the form is over
+            if text.endswith("!") or SIGN_INTENT.search(labels.fold(text)):
                 continue  # "Happy to sign!" between two fields
             inside = form_lines[0] < i < form_lines[-1]
             if inside or form_lines[-1] < i <= end and not _CLOSING.match(text):

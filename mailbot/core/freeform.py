@@ -54,7 +54,7 @@ def looks_like_name(text: str) -> bool:
 
 
 def _parts(segment: str) -> list[str]:
-    pieces = re.split(r"[,;:()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\n", segment)
+    pieces = re.split(r"[,;:()\[\]]|\s[-–—]\s|(?<=[^\s.][^\s.])\.(?:\s+|$)|\s*[!¡]+(?:\s+|$)|\n", segment)
     out = []
     for piece in pieces:
         piece = piece.strip(" \t:\"'«»“”!")
@@ -98,6 +98,17 @@ def _segment(lines: list[str]) -> tuple[str, bool]:
         parts = _parts(line)
         if any(_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
             return line, False
+    block: list[str] = []
+    for line in [*lines, ""]:  # or a short block: "Laura Mensah" / "Canada" / "Full solidarity"
+        if line.strip():
+            block.append(line)
+            continue
+        if 2 <= len(block) <= 5:
+            parts = [p for b in block for p in _parts(b)]
+            if any(_country(p) for p in parts) and looks_like_name(_parts(block[0])[0] if _parts(block[0])
+                                                                  else ""):
+                return "\n".join(block), False
+        block = []
     return "", False
 
 

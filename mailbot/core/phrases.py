@@ -32,7 +32,9 @@ SIGN_INTENT = _any(
     r"поддерживаю\b.{0,25}(?:обращени|призыв|письм|заявлени)", r"хочу подписать",
     r"\bvoglio firmare\b", r"\b(?:appoggio|sostengo)\b.{0,25}\bappello\b",
     r"(?:^|[.!]\s*)ci sono\s*!", r"\bcontate su di me\b",
-    r"(?:^|[.!]\s*)signing\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
+    r"(?:^|[.!]\s*)signing\b", r"\bput me down\b", r"^(?:signed|signe|firmado|firmada|assinado|assinada"
+    r"|unterzeichnet|unterschrieben|подписано|подписал|подписала|firmato|firmata)\s*[.!]?$",
+    r"\badhiero\b", r"\bbin dabei\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
     r"\bik teken\b", r"\bpodpisuj\w*\b", r"\bimzaliyorum\b|\bimzalıyorum\b", r"\bυπογραφω\b",
     r"(?:^|[.!]\s*|\bjo )signo\b",  # Catalan "(jo) signo"; Spanish "signo" is a symbol
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
@@ -91,12 +93,15 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
     r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
     r"atenciosamente|grüße|gruß|mit freundlichen|danke|с уважением|спасибо|saluti|cordiali|grazie|"
-    r"un saluto|cheers|yours)\b",
+    r"un saluto|cheers|yours|viele grüße|liebe grüße|herzliche grüße|beste grüße|solidarische grüße"
+    r"|atentamente|cordialmente|distinti saluti|bien à vous|bien à toi|всего доброго|всего хорошего"
+    r"|best wishes|warm regards|warmly|regards|sincerely)\b",
     re.I,
 )
 
 NAME_INTRO = re.compile(
-    r"^(?:my name is|i am|i'm|je m'appelle|je suis|me llamo|mi nombre es|soy|meu nome e|o meu nome e"
+    r"^(?:(?:you can )?(?:put me down|add me|list me) as|my name is|i am|i'm"
+    r"|je m'appelle|je suis|me llamo|mi nombre es|soy|meu nome e|o meu nome e"
     r"|chamo-me|eu sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
     re.I,
 )
