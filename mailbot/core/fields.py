@@ -180,6 +180,14 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
         if not website:
             score.cap(0.7, "")
     presentation, organization = _text(raw.get("presentation", "")), _text(raw.get("organization", ""))
+    for label, value in (("presentation", presentation), ("organization", organization)):
+        letters = [ch for ch in value if ch.isalpha()]
+        long_words = sum(len(re.sub(r"\W", "", w)) >= 6 for w in value.split())
+        if len(letters) >= 5 and all(ch.isupper() for ch in letters) and \
+                (label == "presentation" or long_words >= 2):
+            # "AGRICULTEUR BIO": re-casing could break an acronym ("presidente do STR"); an
+            # organization of acronyms ("FLC CGIL", "AFL-CIO") is printed as written
+            score.cap(0.7, f"{label} written in capitals: check how it should be printed")
     for label, value in (("presentation", presentation), ("organization", organization),
                          ("name", f"{first} {name}"), ("country", country_raw)):
         if _MARKUP.search(value):

@@ -71,6 +71,17 @@ def _parts(segment: str) -> list[str]:
 
 def _segment(lines: list[str]) -> tuple[str, bool]:
     """The text that carries the signature and whether a signing phrase introduced it."""
+    segment, intent = _segment_in(lines)
+    if not intent:  # a phrase hard-wrapped over two lines: "und unterstütze / euren Aufruf."
+        paragraphs = [" ".join(p.split("\n")) for p in "\n".join(lines).split("\n\n") if p.strip()]
+        if len(paragraphs) < len([ln for ln in lines if ln.strip()]):
+            found, intent2 = _segment_in(paragraphs)
+            if intent2:
+                return found, True
+    return segment, intent
+
+
+def _segment_in(lines: list[str]) -> tuple[str, bool]:
     for i, line in enumerate(lines):
         m = SIGN_INTENT.search(fold(line))
         if not m:
@@ -116,14 +127,17 @@ def extract_free(lines: list[str], sender_name: str) -> FreeForm:
     """Guess name, country and presentation from prose lines; never raises."""
     segment, intent = _segment([ln for ln in lines if ln is not None])
     language = language_of("\n".join(lines))
-    if not segment:
+    if not segment and not intent:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
+    everywhere = [p for ln in lines if ln for p in _parts(ln)]
     reasons: list[str] = []
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
     found = [(p, c) for p in parts if (c := _country(p))]
+    if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
+        found = [(p, c) for p in everywhere if (c := _country(p))]
     if not found:  # "teacher in France": a country closing a part, read as a guess
-        for part in parts:
+        for part in parts or everywhere:
             words = part.split()
             for k in (3, 2, 1):
                 if len(words) > k and (c := _country(" ".join(words[-k:]))):
@@ -132,6 +146,12 @@ def extract_free(lines: list[str], sender_name: str) -> FreeForm:
                     break
             if found:
                 break
+    if not found and intent:  # "enseignant à Bamako au Mali et je signe": a country inside a sentence
+        grams = {(" ".join(w[i:i + k]), c) for p in everywhere for w in [p.split()] for k in (1, 2, 3)
+                 for i in range(len(w) - k + 1) if (c := _country(" ".join(w[i:i + k])))}
+        if len({c for _, c in grams}) == 1:
+            found = [max(grams, key=lambda g: len(g[0]))]
+            reasons.append(f"country {found[0][0]!r} read inside a sentence")
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):

@@ -9,6 +9,7 @@ given and a full name otherwise (see extract.py).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,7 +45,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                           "forename", "first names", "christian name")),
     ("first_name", "fr", ("prénom", "prénoms", "prenom")),
     ("first_name", "es", ("nombre", "nombres", "nombre de pila")),
-    ("first_name", "pt", ("primeiro nome", "prenome")),
+    ("first_name", "pt", ("primeiro nome", "prenome", "nome próprio", "nome proprio")),
     ("first_name", "it pt", ("nome",)),  # Italian and Portuguese; never French "nom"
     ("first_name", "de", ("vorname", "vornamen")),
     ("first_name", "ru", ("имя",)),
@@ -105,7 +106,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                             "função", "título")),
     ("presentation", "de", ("vorstellung", "beschreibung", "beruf", "funktion", "tätigkeit",
                             "kurzvorstellung", "titel", "position", "präsentation", "selbstbeschreibung",
-                            "wer sie sind", "wer ich bin")),
+                            "wer sie sind", "wer ich bin", "über mich", "zu meiner person")),
     ("presentation", "ru", ("о себе", "представление", "описание", "должность", "род занятий",
                             "профессия", "кратко о себе", "кто вы", "кто вы такой", "кто вы такая",
                             "род деятельности", "занятие", "презентация", "кто я", "о вас")),
@@ -206,6 +207,7 @@ INDEX = _index()
 _LONGEST = max(len(k) for k in INDEX)
 
 
+@functools.lru_cache(maxsize=8192)
 def lookup(label: str) -> tuple[str, str] | None:
     """(field, language) for a label as typed ("Last Name", "*Nom*", "Apellido(s)"), or None."""
     key = fold(label.strip(" \t*_•·-–—:|"))
@@ -222,7 +224,46 @@ def lookup(label: str) -> tuple[str, str] | None:
         parts = [_exact(p.strip()) for p in re.split(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key)]
         if all(parts) and len({h[0] for h in parts if h}) == 1:
             hit = parts[0]
+    if hit is None:
+        hit = _typo(key)
     return hit
+
+
+def _near(a: str, b: str) -> bool:
+    """One edit apart: a letter left out, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+# Words people write before a colon that are one letter from a label but are no label at all
+_NOT_TYPOS = frozenset({"note", "nota", "notes", "notas", "home", "rome", "time", "same", "some",
+                        "hand", "band", "sand", "plan", "rang", "race", "bank", "link", "info",
+                        # signing verbs one letter from a label ("Firmo:" is not "Firma:")
+                        "firmo", "firme", "firmato", "assino", "assine", "signe", "signo", "signed",
+                        "signee", "sottoscrivo", "unterschreibe", "podpis"})
+
+
+def _typo(key: str) -> tuple[str, str] | None:
+    """A label typed with one slip ("Fist name", "Contry", "Pyas"), when only one field is that near."""
+    if not 4 <= len(key) <= 30 or not re.fullmatch(r"[\w .'-]+", key) or key in _NOT_TYPOS:
+        return None
+    # labels of five letters or more: any one slip; of four ("name", "land"): two letters swapped
+    # only ("Nmae", "Lnad"), as "list" or "east" one letter from "last" are words of their own
+    hits = {INDEX[k] for k in INDEX if abs(len(k) - len(key)) <= 1 and (
+        len(k) >= 5 and _near(key, k) or len(k) == 4 == len(key) and sorted(k) == sorted(key)
+        and _near(key, k))}
+    fields = {h[0] for h in hits}
+    return next(iter(hits)) if len(fields) == 1 and labels_ok(fields) else None
+
+
+def labels_ok(fields: set[str]) -> bool:
+    return IGNORED not in fields
 
 
 # A hint in brackets after a label: "(e.g. "Professor of sociology")", "(optional)", "(ex.: …)"

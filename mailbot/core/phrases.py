@@ -34,7 +34,13 @@ SIGN_INTENT = _any(
     r"(?:^|[.!]\s*)ci sono\s*!", r"\bcontate su di me\b",
     r"(?:^|[.!]\s*)signing\b", r"\bput me down\b", r"^(?:signed|signe|firmado|firmada|assinado|assinada"
     r"|unterzeichnet|unterschrieben|подписано|подписал|подписала|firmato|firmata)\s*[.!]?$",
-    r"\badhiero\b", r"\bbin dabei\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
+    r"\badhiero\b", r"\bbin dabei\b", r"\bplease add me\b", r"\badd me to the list\b",
+    r"\b(?:aggiungete|inserite|mettete)\b.{0,10}\b(?:la mia firma|il mio nome)\b",
+    r"\b(?:nehmt|nehmen sie) mich\b.{0,20}\bliste\b", r"\bsetz\w* sie meinen namen\b",
+    r"\bsetzt meinen namen\b", r"\b(?:pueden|puede|podeis) poner mi nombre\b", r"\bpongan mi nombre\b",
+    r"\bpodem (?:contar comigo|colocar o meu nome|por o meu nome|incluir o meu nome)\b",
+    r"^поддерживаю\b", r"\bподдерживаю ваш\w*\b", r"\bsouhaite signer\b", r"\bunterstutze euren\b",
+    r"\bje signe\b", r"\bcomptez sur moi\b", r"\b(?:soutien total|tout mon soutien|plein soutien)\b",
     r"\bik teken\b", r"\bpodpisuj\w*\b", r"\bimzaliyorum\b|\bimzalıyorum\b", r"\bυπογραφω\b",
     r"(?:^|[.!]\s*|\bjo )signo\b",  # Catalan "(jo) signo"; Spanish "signo" is a symbol
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
@@ -60,6 +66,10 @@ WITHDRAWAL = _any(
     r"\b(?:retir|quit|elimin|borr|suprim|anul|sac)\w*\b.{0,30}\b(?:mi|nuestra|nuestro)\b.{0,15}"
     r"\b(?:firma|nombre|adhesion)",
     r"\bya no (?:quiero|deseo) (?:figurar|firmar|aparecer)",
+    r"\bretiro (?:la|mi) (?:firma|adhesion)\b", r"\bno publiquen mi nombre\b",
+    r"\bne publiez pas mon nom\b", r"\bnao publiquem o meu nome\b", r"\bnon pubblicate il mio nome\b",
+    r"\bveroffentlichen sie meinen namen nicht\b", r"\bdo not publish my name\b",
+    r"\bdon't publish my name\b", r"не публикуйте мо\w* (?:имя|фамилию|подпись)",
     r"\b(?:retir|remov|exclu|apag|cancel|tir)\w*\b.{0,30}\b(?:minha|meu|nossa|nosso)\b.{0,15}"
     r"\b(?:assinatura|nome|adesao)",
     r"\bnao (?:quero|desejo) mais (?:figurar|assinar|aparecer)",
