@@ -86,6 +86,7 @@ class CleanText:
     quote: str  # the quoted part (for forwards and the fail-safe), "" when none
     reasons: tuple[str, ...] = ()
     cut_failed: bool = False
+    tail: str = ""  # the signature block, footer or disclaimer cut from the end of the own text
 
 
 def _is_attribution(lines: list[str], i: int) -> int:
@@ -182,7 +183,9 @@ def clean(text: str) -> CleanText:
             for j in range(start, len(texts)):
                 in_original[j] = True
     own_idx = [i for i in range(len(texts)) if not quoted[i] and not in_original[i]]
+    before_trim = own_idx
     own_idx, tail_reasons = _trim_tail(own_idx, texts)
+    tail = "\n".join(texts[i].strip() for i in before_trim[len(own_idx):] if texts[i].strip())
     reasons += tail_reasons
     cut_failed = False
     if not any(texts[i].strip() for i in own_idx):
@@ -201,4 +204,5 @@ def clean(text: str) -> CleanText:
     )
     own = "\n".join(texts[i].strip() for i in own_idx).strip("\n")
     quote = "\n".join(t.strip() for i, t in enumerate(texts) if i not in own_set).strip("\n")
-    return CleanText(own=own, lines=lines, quote=quote, reasons=tuple(reasons), cut_failed=cut_failed)
+    return CleanText(own=own, lines=lines, quote=quote, reasons=tuple(reasons), cut_failed=cut_failed,
+                     tail=tail if own_idx is not before_trim else "")

@@ -35,7 +35,13 @@ class FreeForm:
 
 
 def _country(text: str) -> str | None:
-    return countries.lookup(text, common=True)
+    code = countries.lookup(text, common=True)
+    if code is None and re.fullmatch(r"[А-Яа-яЁё-]{4,}", text):  # "в Узбекистане", "из России"
+        for stem, end in ((text[:-1], ("", "а", "я", "ь")), (text[:-2], ("ия", "ья"))):
+            for e in end:
+                if code := countries.lookup(stem + e, common=True):
+                    return code
+    return code
 
 
 def looks_like_name(text: str) -> bool:
@@ -109,28 +115,28 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
         parts = _parts(line)
         if any(_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
             return line, False
-    block: list[str] = []
+    short: list[str] = []
     for line in [*lines, ""]:  # or a short block: "Laura Mensah" / "Canada" / "Full solidarity"
         if line.strip():
-            block.append(line)
+            short.append(line)
             continue
-        if 2 <= len(block) <= 5:
-            parts = [p for b in block for p in _parts(b)]
-            if any(_country(p) for p in parts) and looks_like_name(_parts(block[0])[0] if _parts(block[0])
-                                                                  else ""):
-                return "\n".join(block), False
-        block = []
+        if 2 <= len(short) <= 5:
+            first = _parts(short[0])
+            if any(_country(p) for b in short for p in _parts(b)) and first and looks_like_name(first[0]):
+                return "\n".join(short), False
+        short = []
     return "", False
 
 
-def extract_free(lines: list[str], sender_name: str) -> FreeForm:
+def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = None) -> FreeForm:
     """Guess name, country and presentation from prose lines; never raises."""
     segment, intent = _segment([ln for ln in lines if ln is not None])
     language = language_of("\n".join(lines))
     if not segment and not intent:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
-    everywhere = [p for ln in lines if ln for p in _parts(ln)]
+    # where a country may also stand: every own line, and the signature block cut from the end
+    everywhere = [p for ln in [*lines, *(tail or [])] if ln for p in _parts(ln)]
     reasons: list[str] = []
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
     found = [(p, c) for p in parts if (c := _country(p))]

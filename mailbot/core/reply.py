@@ -52,7 +52,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
     has_person = any(labeled.values.get(k) for k in PERSON_KEYS)
     free = FreeForm()
     if not has_person:
-        free = extract_free(list(labeled.prose), decoded.sender_name)
+        free = extract_free(list(labeled.prose), decoded.sender_name, cleaned.tail.splitlines())
     mail = Mail(decoded, cleaned, labeled, free, rules.campaign_address)
     verdict = classify(mail)
     kind = verdict.kind
