@@ -148,8 +148,8 @@ def _forward(mail: Mail) -> str:
     forwarded = phrases.FORWARD_SUBJECT.search(d.subject) or re.search(
         r"forwarded message|message transf|mensaje reenviado|mensagem encaminhada|weitergeleitet"
         r"|пересыла|messaggio inoltrato", fold(mail.cleaned.quote[:2000]))
-    if forwarded and not mail.has_form and not mail.free.has_intent:
-        return "forward of the appeal"
+    if forwarded and not mail.has_form and not (mail.free.has_intent and mail.free.full_name):
+        return "forward of the appeal"  # "a ver si firmamos todos" above a forwarded appeal: no name
     return ""
 
 

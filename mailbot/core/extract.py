@@ -86,9 +86,14 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
             if starts and begin < starts[-1][1]:
                 continue
             before = line[:begin].rstrip()
-            if before and not (before[-1] in ",;|.!?" or line[len(before):begin].count(" ") >= 2):
+            boundary = before[-1:] in (",", ";", "|", ".", "!", "?") or \
+                line[len(before):begin].count(" ") >= 2
+            if before and not boundary and not starts:
                 continue
             if hit := labels.lookup(line[begin:pos]):
+                if before and not boundary and (hit[0] == labels.IGNORED or
+                                                hit[0] in {s[2][0] for s in starts}):
+                    continue  # "Vorname: Nina Name: Koch": only a field not yet on the line
                 starts.append((begin, pos + 1, hit))
                 ends.append(pos)
                 break

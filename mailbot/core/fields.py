@@ -144,6 +144,8 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
                 score.cap(0.6, f"name split uncertain: {source!r}")
             else:
                 score.cap(0.85, "")
+    if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w", first) or "&" in first:
+        score.cap(0.3, f"the first name {first!r} names several people: several signatories?")
     if any(_PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
