@@ -1,0 +1,71 @@
+"""The project's goals, checked on every blind set in `tests/heldout*/` (see `blind_sets.py`).
+
+Goals: >= 95% of clean labeled replies approved with every field right; < 0.5% of approved entries
+with a wrong field; free-form replies with the right full name and country >= 90% and never approved
+wrong; no non-signature read as a signature; no withdrawal missed. A check a set does not meet yet is a
+strict expected failure, so it shows in every run and fails the run as soon as it passes. Run with `-s`
+for the tables; every failing mail is listed with what it should have given.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.core import blind_sets as bs
+
+# folder: (title, at least this many mails, at least this many per main language, in other languages)
+SETS = {
+    "heldout": ("held-out set 1", 300, 30, 0),
+    "heldout2": ("held-out set 2", 350, 40, 15),
+    "heldout3": ("held-out set 3", 300, 35, 0),
+    "heldout4": ("held-out set 4", 220, 25, 0),
+    "heldout5": ("held-out set 5", 190, 25, 0),
+}
+CHECKS = {
+    "clean_labeled": bs.clean_labeled_approved_right,
+    "approved_right": bs.approved_entries_right,
+    "free_form": bs.free_form_right,
+    "no_non_signature": bs.no_non_signature_as_signature,
+    "no_withdrawal_missed": bs.no_withdrawal_missed,
+}
+# Where issue 3 is still short of its goals (the figures are in each set's README.md)
+SHORT = {
+    ("heldout4", "free_form"): "free-form name and country 44/49 (89.8%) on this set, the target is 90% "
+                               "(countries only in an adjective, an organization name or an inflected form)",
+    ("heldout5", "clean_labeled"): "clean labeled replies approved right 88/101 (87%) on this set, the "
+                                   "target is 95%",
+}
+
+
+def _param(folder: str, check: str):  # type: ignore[no-untyped-def]
+    reason = SHORT.get((folder, check))
+    marks = [pytest.mark.xfail(strict=True, reason=f"issue 3 open: {reason}")] if reason else []
+    return pytest.param(folder, check, marks=marks, id=f"{folder}-{check}")
+
+
+@pytest.mark.parametrize("folder", SETS)
+def test_the_set_is_what_it_claims(folder, capsys):
+    """Enough mails, enough per language, every file with a truth of a known kind; the table printed."""
+    title, least, per_main, in_others = SETS[folder]
+    cases = bs.load(folder)
+    assert len(cases) >= least
+    per_lang = Counter(c.lang for c in cases)
+    assert all(per_lang[lang] >= per_main for lang in bs.LANGS), per_lang
+    assert sum(n for lang, n in per_lang.items() if lang not in bs.LANGS) >= in_others, per_lang
+    assert len(list((bs.TESTS / folder / "mail").glob("*.eml"))) == len(cases)
+    for c in cases:
+        assert c.kind in bs.TRUTH_KIND, c.name
+        if c.kind == "signature":
+            assert set(c.truth["fields"]) == set(bs.FIELDS), c.name
+    with capsys.disabled():
+        print(bs.table(title, cases))
+
+
+@pytest.mark.parametrize("folder, check", [_param(f, c) for f in SETS for c in CHECKS])
+def test_goal(folder, check, capsys):
+    passed, report = CHECKS[check](bs.load(folder))
+    with capsys.disabled():
+        print(report)
+    assert passed, report.split("\n")[1]
