@@ -118,15 +118,13 @@ def _bare_label(text: str) -> bool:
 
 
 _UNREAD = re.compile(r"^(?P<label>[^\W\d_][^:：=\t]{0,39}?)\s*[:：]\s*(?P<value>\S.*)$")
-
-
 _UNREAD_DASH = re.compile(r"^(?P<label>[^\W\d_][^:：=\t\-–—]{0,29}?)\s+[-–—]\s+(?P<value>\S.*)$")
 
 
 # A closing line under a form: a first name or initials alone ("Ana", "J.-P."), thanks
 _CLOSING = re.compile(r"^(?:[\w'’.-]{1,20}|[\w'’.-]{1,20} [\w'’.-]{1,20})[!.,]?$")
 
-_SPEAKS = re.compile(r"^(?:i|i'm|me|my|we|our|je|j'|mon|ma|mes|nous|ich|mein|meine|wir|yo|me|mi|mis"
+_SPEAKS = re.compile(r"^(?:i|i'm|me|my|we|our|je|j'|mon|ma|mes|nous|ich|mein|meine|wir|yo|mi|mis"
                      r"|eu|meu|minha|io|il mio|la mia|я|мой|моя|мы)\b", re.I)
 
 

@@ -156,7 +156,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         grams = {(" ".join(w[i:i + k]), c) for p in everywhere for w in [p.split()] for k in (1, 2, 3)
                  for i in range(len(w) - k + 1) if (c := _country(" ".join(w[i:i + k])))}
         if len({c for _, c in grams}) == 1:
-            found = [max(grams, key=lambda g: len(g[0]))]
+            found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
             reasons.append(f"country {found[0][0]!r} read inside a sentence")
     codes = {c for _, c in found}
     full = ""

@@ -219,9 +219,9 @@ def lookup(label: str) -> tuple[str, str] | None:
         hit = _exact(key.rstrip("."))  # "Tel.", "Tél.", "Mob."
     if hit is None and (bare := _HINT.sub(" ", key).strip(" :")) != key and bare:
         hit = _exact(bare)  # the appeal's hint copied along: "Organization (optional)"
-    if hit is None and re.search(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key):
+    if hit is None and _ALTERNATIVES.search(key):
         # "Title/position", "Organización/Sindicato": every part a label of the same field
-        parts = [_exact(p.strip()) for p in re.split(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s", key)]
+        parts = [_exact(p.strip()) for p in _ALTERNATIVES.split(key)]
         if all(parts) and len({h[0] for h in parts if h}) == 1:
             hit = parts[0]
     if hit is None:
@@ -259,12 +259,10 @@ def _typo(key: str) -> tuple[str, str] | None:
         len(k) >= 5 and _near(key, k) or len(k) == 4 == len(key) and sorted(k) == sorted(key)
         and _near(key, k))}
     fields = {h[0] for h in hits}
-    return next(iter(hits)) if len(fields) == 1 and labels_ok(fields) else None
+    return min(hits) if len(fields) == 1 and IGNORED not in fields else None  # min: the same every run
 
 
-def labels_ok(fields: set[str]) -> bool:
-    return IGNORED not in fields
-
+_ALTERNATIVES = re.compile(r"\s?[/&]\s?|\s(?:or|ou|o|oder|или)\s")
 
 # A hint in brackets after a label: "(e.g. "Professor of sociology")", "(optional)", "(ex.: …)"
 _HINT = re.compile(r"\s*[(\[（][^()\[\]（）]{0,80}[)\]）]")
