@@ -372,11 +372,7 @@ def get_secret(session: Session, name: str) -> str | None:
 
 
 def set_secret(session: Session, name: str, value: str) -> None:
-    row = session.get(Secret, name)
-    if row is None:
-        session.add(Secret(name=name, value=value))
-    else:
-        row.value = value
+    session.merge(Secret(name=name, value=value))
 
 
 def address_digest(session: Session, email: str) -> str:

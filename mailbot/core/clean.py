@@ -183,9 +183,9 @@ def clean(text: str) -> CleanText:
             for j in range(start, len(texts)):
                 in_original[j] = True
     own_idx = [i for i in range(len(texts)) if not quoted[i] and not in_original[i]]
-    before_trim = own_idx
-    own_idx, tail_reasons = _trim_tail(own_idx, texts)
-    tail = "\n".join(texts[i].strip() for i in before_trim[len(own_idx):] if texts[i].strip())
+    trimmed, tail_reasons = _trim_tail(own_idx, texts)
+    tail = "\n".join(texts[i].strip() for i in own_idx[len(trimmed):] if texts[i].strip())
+    own_idx = trimmed
     reasons += tail_reasons
     cut_failed = False
     if not any(texts[i].strip() for i in own_idx):
@@ -195,7 +195,7 @@ def clean(text: str) -> CleanText:
         if any(texts[i].strip() for i in unmarked):
             reasons.append("nothing left after cutting quotes; the whole text was kept")
             cut_failed = True
-            own_idx = unmarked
+            own_idx, tail = unmarked, ""  # the cut block is part of the text kept
         elif any(t.strip() for t in texts):
             reasons.append("the reply holds only quoted text")
     own_set = set(own_idx)
@@ -205,4 +205,4 @@ def clean(text: str) -> CleanText:
     own = "\n".join(texts[i].strip() for i in own_idx).strip("\n")
     quote = "\n".join(t.strip() for i, t in enumerate(texts) if i not in own_set).strip("\n")
     return CleanText(own=own, lines=lines, quote=quote, reasons=tuple(reasons), cut_failed=cut_failed,
-                     tail=tail if own_idx is not before_trim else "")
+                     tail=tail)

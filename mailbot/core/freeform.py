@@ -7,6 +7,7 @@ the rest as presentation. Everything here is a guess: the caller keeps the resul
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -135,15 +136,17 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     if not segment and not intent:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
-    # where a country may also stand: every own line, and the signature block cut from the end
-    everywhere = [p for ln in [*lines, *(tail or [])] if ln for p in _parts(ln)]
+    @functools.cache
+    def everywhere() -> list[str]:  # where a country may also stand: every own line, and the
+        return [p for ln in [*lines, *(tail or [])] if ln for p in _parts(ln)]  # cut signature block
+
     reasons: list[str] = []
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
-        found = [(p, c) for p in everywhere if (c := _country(p))]
+        found = [(p, c) for p in everywhere() if (c := _country(p))]
     if not found:  # "teacher in France": a country closing a part, read as a guess
-        for part in parts or everywhere:
+        for part in parts or everywhere():
             words = part.split()
             for k in (3, 2, 1):
                 if len(words) > k and (c := _country(" ".join(words[-k:]))):
@@ -153,7 +156,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             if found:
                 break
     if not found and intent:  # "enseignant à Bamako au Mali et je signe": a country inside a sentence
-        grams = {(" ".join(w[i:i + k]), c) for p in everywhere for w in [p.split()] for k in (1, 2, 3)
+        grams = {(" ".join(w[i:i + k]), c) for p in everywhere() for w in [p.split()] for k in (1, 2, 3)
                  for i in range(len(w) - k + 1) if (c := _country(" ".join(w[i:i + k])))}
         if len({c for _, c in grams}) == 1:
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
