@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment
 
 from mailbot.config import CampaignSettings
+from mailbot.core.model import BOT_MESSAGE_ID_MARK
 
 _UNSAFE = re.compile(r"[\r\n\x00]+")
 
@@ -33,7 +34,7 @@ def compose(env: Environment, template: str, *, campaign: CampaignSettings, reci
             context: Mapping[str, Any], now: datetime) -> tuple[str, bytes]:
     """Render `mail/<template>.{subject,txt,html}.j2` into a threaded reply; return (Message-ID, bytes)."""
     domain = campaign.address.rpartition("@")[2] or "localhost"
-    message_id = make_msgid(domain=domain)
+    message_id = make_msgid(idstring=BOT_MESSAGE_ID_MARK, domain=domain)
     values = dict(context, campaign=campaign, subject=subject, labels=FIELD_LABELS)
     msg = EmailMessage(policy=SMTP)
     msg["From"] = Address(header_safe(campaign.name), addr_spec=campaign.address)

@@ -206,3 +206,17 @@ def clean(text: str) -> CleanText:
     quote = "\n".join(t.strip() for i, t in enumerate(texts) if i not in own_set).strip("\n")
     return CleanText(own=own, lines=lines, quote=quote, reasons=tuple(reasons), cut_failed=cut_failed,
                      tail=tail)
+
+
+def quotes_mail_of(cleaned: CleanText, address: str) -> bool:
+    """Does the reply quote a mail written by `address` ("On ... <address> wrote:", "From: <address>")?"""
+    address = address.lower()
+    texts = [ln.text for ln in cleaned.lines]
+    for i, text in enumerate(texts):
+        if address not in text.lower():
+            continue
+        if _HEADER_FROM.match(text) or _ADDRESS_COLON.search(text) or _ATTRIBUTION_END.search(text):
+            return True
+        if any(_is_attribution(texts, j) > i - j for j in range(max(0, i - 2), i + 1)):
+            return True  # an attribution wrapped over lines, the address on its second line
+    return False

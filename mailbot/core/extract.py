@@ -314,3 +314,13 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                    signatories=signatories, prose=tuple(prose), reasons=tuple(dict.fromkeys(reasons)),
                    quoted_values=quoted_values, conflicts=len(conflicts),
                    unread=tuple(dict.fromkeys(unread)))
+
+
+def extract_inline(cleaned: CleanText) -> Labeled:
+    """The form as answered inside the quoted appeal ("> Nome: Davide"): quoted lines read as own.
+
+    Only for a reply that has no form of its own; the caller checks that the quote is the
+    campaign's appeal, not a mail of the bot (a confirmation lists the fields it recorded).
+    """
+    lines = tuple(Line(ln.text, False, True) for ln in cleaned.lines)
+    return extract_labeled(CleanText(own=cleaned.own, lines=lines, quote=""))

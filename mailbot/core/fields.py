@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from anyascii import anyascii
+
 from mailbot.core import labels
 from mailbot.core.labels import fold
 from mailbot.core.model import Fields, SignerKind
@@ -28,6 +30,21 @@ from mailbot.core.normalize import (
 FREE_FORM_CAP = 0.6
 _MARKUP = re.compile(r"<\s*/?\s*[a-z][^>]*>|javascript:|&#", re.I)
 _BAD_NAME = re.compile(r"[\d@<>{}\[\]=/\\|_#$%^*+~]|https?:|www\.|\ufffd")
+
+
+def _skeleton(word: str) -> str:
+    """A word's consonants in Latin letters: "Дмитрий", "Dmitriy", "Dmitry" all give "dmtr"."""
+    return re.sub(r"[aeiouyj']", "", anyascii(word).lower())
+
+
+def same_person(name: str, other: str) -> bool:
+    """Do two spellings of a name share a word, also across scripts ("Дмитрий Волков", "Dmitry Volkov")?"""
+    words = set(re.findall(r"\w+", fold(name)))
+    others = set(re.findall(r"\w+", fold(other)))
+    if not words or words & others:
+        return True
+    return bool({_skeleton(w) for w in words if len(_skeleton(w)) >= 3}
+                & {_skeleton(w) for w in others})
 
 
 @dataclass(frozen=True)
@@ -210,10 +227,9 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
             missing = ["country"]
         if missing:
             score.incomplete(0.5, "missing: " + ", ".join(missing))
-        if sender_name and (first or name) and "@" not in sender_name:
-            given = set(re.findall(r"\w+", fold(f"{first} {name}")))
-            if given and not given & set(re.findall(r"\w+", fold(sender_name))):
-                score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
+        if sender_name and (first or name) and "@" not in sender_name and \
+                not same_person(f"{first} {name}", sender_name):
+            score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
     if free_form:
         score.cap(FREE_FORM_CAP, "name and country guessed from free text")
     return Built(fields, named, kind, round(min(score.value, score.complete), 2), tuple(score.reasons),

@@ -258,6 +258,11 @@ def _typo(key: str) -> tuple[str, str] | None:
     hits = {INDEX[k] for k in INDEX if abs(len(k) - len(key)) <= 1 and (
         len(k) >= 5 and _near(key, k) or len(k) == 4 == len(key) and sorted(k) == sorted(key)
         and _near(key, k))}
+    if not hits:
+        # a short label with a letter doubled or a soft sign slipped in ("Nomme", "Имья"): the
+        # slip leaves the label whole, where a letter changed may make another word ("Note")
+        hits = {hit for i in range(1, len(key)) if key[i] in "ьъ" or key[i] == key[i - 1]
+                if (hit := INDEX.get(key[:i] + key[i + 1:])) and len(key) <= 6}
     fields = {h[0] for h in hits}
     return min(hits) if len(fields) == 1 and IGNORED not in fields else None  # min: the same every run
 

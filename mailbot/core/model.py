@@ -6,6 +6,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+# Every mail the bot sends has a Message-ID "<...mailbot@campaign-domain>": a reply to one of them
+# quotes what the bot wrote (a confirmation lists the recorded fields), never the signer's answers.
+BOT_MESSAGE_ID_MARK = "mailbot"
+
+
+def is_bot_message_id(message_id: str) -> bool:
+    return f".{BOT_MESSAGE_ID_MARK}@" in message_id
+
 
 class Kind(StrEnum):
     """What a reply is, as far as the campaign is concerned."""

@@ -11,15 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from mailbot.core.classify import Mail, bounced_recipients, classify
-from mailbot.core.clean import clean
-from mailbot.core.decode import decode_mail
-from mailbot.core.extract import extract_labeled
+from mailbot.core.clean import CleanText, clean, quotes_mail_of
+from mailbot.core.decode import DecodedMail, decode_mail
+from mailbot.core.extract import extract_inline, extract_labeled
 from mailbot.core.fields import build
 from mailbot.core.freeform import FreeForm, extract_free
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
-from mailbot.core.model import FIELD_NAMES, Kind, Reply
+from mailbot.core.model import FIELD_NAMES, Kind, Reply, is_bot_message_id
 from mailbot.core.normalize import country_display
-from mailbot.core.phrases import POLITE_REQUEST, language_of
+from mailbot.core.phrases import POLITE_REQUEST, SIGN_INTENT, language_of
 
 __all__ = ["ParseRules", "read_reply", "country_display"]
 
@@ -45,11 +45,34 @@ def read_reply(raw: bytes, rules: ParseRules) -> Reply:
                      reasons=(f"could not be parsed ({type(exc).__name__}); needs review",))
 
 
+def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: ParseRules) -> bool:
+    """May the quote hold the signer's answers? Only a quote of the campaign's own mail, when the
+    reply is not to a mail of the bot (whose quote repeats fields already recorded)."""
+    if any(is_bot_message_id(m) for m in (decoded.in_reply_to, *decoded.references)):
+        return False
+    if not rules.campaign_address or not quotes_mail_of(cleaned, rules.campaign_address):
+        return False
+    # Nothing written above the quote but the attribution, or words of signing: "Thanks, all
+    # good!" above a quoted list of fields is a thank-you, not a signature.
+    own = "\n".join(line for line in cleaned.own.splitlines()
+                    if rules.campaign_address.lower() not in line.lower()).strip()
+    return not own or bool(SIGN_INTENT.search(fold(own)))
+
+
 def _read(raw: bytes, rules: ParseRules) -> Reply:
     decoded = decode_mail(raw if isinstance(raw, bytes) else bytes(raw))
     cleaned = clean(decoded.text)
     labeled = extract_labeled(cleaned)
     has_person = any(labeled.values.get(k) for k in PERSON_KEYS)
+    if not has_person and _answered_inside_quote(decoded, cleaned, rules):
+        inline = extract_inline(cleaned)
+        if sum(bool(inline.values.get(k)) for k in (*PERSON_KEYS, "country")) >= 2:
+            labeled = replace(inline, prose=labeled.prose,
+                              reasons=(*inline.reasons, "answers typed inside the quoted appeal"))
+            has_person = True
+            # the quote is where the answers are: nothing was cut wrongly
+            cleaned = replace(cleaned, cut_failed=False, reasons=tuple(
+                r for r in cleaned.reasons if not r.startswith(("nothing left", "the reply holds only"))))
     free = FreeForm()
     if not has_person:
         free = extract_free(list(labeled.prose), decoded.sender_name, cleaned.tail.splitlines())

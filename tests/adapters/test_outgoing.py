@@ -7,6 +7,7 @@ from email import policy
 from mailbot.adapters.outgoing import compose
 from mailbot.adapters.templates import make_template_env
 from mailbot.config import CampaignSettings
+from mailbot.core.model import is_bot_message_id
 
 FIELDS = {"first_name": "Jean", "name": "Dupont", "country": "France",
           "presentation": "<script>alert(1)</script>Professor", "organization": "", "website": ""}
@@ -28,6 +29,8 @@ def test_reply_is_threaded_and_automatic():
     assert msg["In-Reply-To"] == "<orig@example.org>"
     assert msg["References"] == "<call@campaign.example> <orig@example.org>"
     assert msg["Auto-Submitted"] == "auto-replied"
+    # the bot's mark: a reply to this mail quotes the bot, not a form the signer filled in
+    assert is_bot_message_id(msg["Message-ID"]) and msg["Message-ID"].endswith("@campaign.example>")
     assert msg.get_body(("plain",)).get_content().count("Jean") >= 2
 
 
