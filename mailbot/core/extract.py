@@ -110,6 +110,31 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(out)
 
 
+def sentence_fields(text: str) -> tuple[tuple[str, str, str, str], ...]:
+    """Fields written in a sentence, without colons: "Nome Carla, sobrenome Menezes, país Angola".
+
+    Read only when three or more comma-separated parts each start with a different known label
+    followed by a value; anything less is prose ("Name and country below").
+    """
+    line = _strip_decoration(text)[:MAX_LINE]
+    best: tuple[tuple[str, str, str, str], ...] = ()
+    for sentence in re.split(r"(?<=[.!?])\s+", line):
+        found: list[tuple[str, str, str, str]] = []
+        for part in re.split(r"\s*[,;]\s+", sentence.strip()):
+            if parsed := split_labeled(part):
+                found += [p for p in parsed if p[2]]
+                continue
+            words = part.split()
+            for k in range(min(3, len(words) - 1), 0, -1):
+                if hit := labels.lookup(" ".join(words[:k])):
+                    found.append((hit[0], hit[1], " ".join(words[k:]).rstrip(".!"), " ".join(words[:k])))
+                    break
+        found = [f for f in found if f[0] != labels.IGNORED]
+        if len(found) >= 3 and len({f[0] for f in found}) == len(found) and len(found) > len(best):
+            best = tuple((f[0], f[1], f[2].rstrip(".!").strip(), f[3]) for f in found)
+    return best
+
+
 def _bare_label(text: str) -> bool:
     """A line that is nothing but a known label, without a colon: a table cell."""
     parsed = split_labeled(text)
@@ -255,6 +280,15 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             last_field = tail[0] if tail[2] else None
             continue
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
+            pending, last_field = None, None
+            continue
+        if in_sentence := sentence_fields(text):
+            # "Nome Carla, sobrenome Menezes, país Angola, apresentação: estudante"
+            for name, lang, value, label in in_sentence:
+                record(name, value, label)
+                langs.append(lang)
+            form_lines.append(i)
+            reasons.append("fields read from a sentence")
             pending, last_field = None, None
             continue
         if (unknown := unread_label(text)) is not None:

@@ -140,6 +140,8 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     # the quote is a mail of the bot (its Message-ID mark): its fields are not the signer's answers
     "reply-to-bot-mail-quoting-fields-en": (S, dict(first_name="Jean", name="Dupont"), False),
     "label-typo-doubled-letter-it": (S, dict(first_name="Sara", name="Conti", country_code="IT"), True),
+    "fields-in-a-sentence-without-colons-pt": (S, dict(first_name="Carla", name="Menezes", country_code="AO",
+                                                       presentation="estudante de enfermagem em Luanda"), True),
     "unknown-label-holds-entry-en": (S, dict(first_name="Kofi", name="Mensah", country_code="GH",
                                              presentation=""), False),
     "label-copied-with-hint-es": (S, dict(first_name="Lucía", name="Fernández Ruiz", country_code="MX",
