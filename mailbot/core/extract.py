@@ -255,6 +255,9 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 prose.append("")  # paragraphs matter to the free-form reader
             continue
         parsed = [p for p in split_labeled(text) if p[0] != labels.IGNORED]
+        if line.own and len(parsed) <= 1 and len(in_sentence := sentence_fields(text)) > len(parsed):
+            parsed = list(in_sentence)  # "Nome Carla, sobrenome Menezes, apresentação: estudante"
+            reasons.append("fields read from a sentence")
         if not line.own:
             if line.quoted and len(parsed) == 1 and not parsed[0][2]:
                 pending = parsed[0][0]
@@ -280,15 +283,6 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             last_field = tail[0] if tail[2] else None
             continue
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
-            pending, last_field = None, None
-            continue
-        if in_sentence := sentence_fields(text):
-            # "Nome Carla, sobrenome Menezes, país Angola, apresentação: estudante"
-            for name, lang, value, label in in_sentence:
-                record(name, value, label)
-                langs.append(lang)
-            form_lines.append(i)
-            reasons.append("fields read from a sentence")
             pending, last_field = None, None
             continue
         if (unknown := unread_label(text)) is not None:
