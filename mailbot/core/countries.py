@@ -118,6 +118,18 @@ def lookup(name: str, common: bool = False) -> str | None:
     return code
 
 
+def lookup_inflected(word: str, common: bool = False) -> str | None:
+    """A Russian country name in another case: "в Узбекистане", "из России", "Францией"."""
+    if not re.fullmatch(r"[А-Яа-яЁё-]{4,}", word):
+        return None
+    for stem, ends in ((word[:-1], ("", "а", "я", "ь")), (word[:-2], ("ия", "ья", "", "а", "я")),
+                       (word[:-3], ("ия", "а", "я"))):
+        for end in ends:
+            if len(stem) >= 3 and (code := lookup(stem + end, common=common)):
+                return code
+    return None
+
+
 def known_codes() -> frozenset[str]:
     return frozenset(index().values())
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from mailbot.core import countries
+from mailbot.core.places import city_country
 from mailbot.core.labels import fold
 from mailbot.core.normalize import strip_title
 from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
@@ -36,13 +37,21 @@ class FreeForm:
 
 
 def _country(text: str) -> str | None:
-    code = countries.lookup(text, common=True)
-    if code is None and re.fullmatch(r"[А-Яа-яЁё-]{4,}", text):  # "в Узбекистане", "из России"
-        for stem, end in ((text[:-1], ("", "а", "я", "ь")), (text[:-2], ("ия", "ья"))):
-            for e in end:
-                if code := countries.lookup(stem + e, common=True):
-                    return code
-    return code
+    return countries.lookup(text, common=True) or countries.lookup_inflected(text, common=True)
+
+
+_AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di|bei|aus|in der|из|в|во|под)\s+"
+                       r"((?:[A-ZÀ-ÝА-ЯЁ][\w'’.-]+)(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2})")
+
+
+def _places(part: str) -> list[str]:
+    """Where a city may stand in a part: the whole part ("Москва", "21073 Hamburg") or after a
+    preposition ("infirmière à Grenoble", "живу в Москве"), longest first."""
+    out = [part]
+    for m in _AT_PLACE.finditer(part):
+        words = m.group(1).rstrip(".").split()
+        out += [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+    return out
 
 
 def looks_like_name(text: str) -> bool:
@@ -161,6 +170,11 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         if len({c for _, c in grams}) == 1:
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
             reasons.append(f"country {found[0][0]!r} read inside a sentence")
+    if not found:  # "infirmière à Grenoble", "Москва" under the name: the city's country, a guess
+        cities = {(place, c) for p in everywhere() for place in _places(p) if (c := city_country(place))}
+        if len({c for _, c in cities}) == 1:
+            found = [min(sorted(cities), key=lambda g: len(g[0]))]
+            reasons.append(f"country guessed from the city {found[0][0]!r}")
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):

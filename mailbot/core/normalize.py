@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from mailbot.core import countries
+from mailbot.core import countries, places
 from mailbot.core.labels import EMPTY_VALUES, fold
 
 # Lower-case name particles, longest first, kept lower case when a name's case is repaired.
@@ -48,6 +48,8 @@ def normalize_country(value: str) -> Country:
     code = countries.lookup(text)
     if code:
         return Country(code, exact=True)
+    if code := countries.lookup_inflected(text):
+        return Country(code, f"country read from {text!r} (an inflected form) as {code}")
     parts = [p for p in re.split(r"[,;/()\[\]|]|\s[-–—]\s", text) if p.strip()]
     hits = {c for p in parts if (c := countries.lookup(p))}
     if len(hits) == 1 and len(parts) > 1:
@@ -57,6 +59,10 @@ def normalize_country(value: str) -> Country:
         return Country(found, f"country read from {text!r} as {found}", place=place)
     if len(hits) > 1:
         return Country(None, f"several countries in {text!r}")
+    cities = {c for p in [text, *parts] if (c := places.city_country(p))}
+    if len(cities) == 1:  # "Hamburg": a guess for the reviewer, never approved as it stands
+        found = cities.pop()
+        return Country(found, f"no country given; {found} guessed from the city in {text!r}")
     return Country(None, f"country not recognized: {text!r}")
 
 

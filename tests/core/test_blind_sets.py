@@ -31,12 +31,7 @@ CHECKS = {
     "no_withdrawal_missed": bs.no_withdrawal_missed,
 }
 # Where issue 3 is still short of its goals (the figures are in each set's README.md)
-SHORT = {
-    ("heldout4", "free_form"): "free-form name and country 44/49 (89.8%) on this set, the target is 90% "
-                               "(countries only in an adjective, an organization name or an inflected form)",
-    ("heldout5", "clean_labeled"): "clean labeled replies approved right 88/101 (87%) on this set, the "
-                                   "target is 95%",
-}
+SHORT: dict[tuple[str, str], str] = {}
 
 
 def _param(folder: str, check: str):  # type: ignore[no-untyped-def]

@@ -142,6 +142,9 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "label-typo-doubled-letter-it": (S, dict(first_name="Sara", name="Conti", country_code="IT"), True),
     "fields-in-a-sentence-without-colons-pt": (S, dict(first_name="Carla", name="Menezes", country_code="AO",
                                                        presentation="estudante de enfermagem em Luanda"), True),
+    # a city and no country: the city's country suggested to the reviewer, never approved
+    "free-form-country-from-city-fr": (S, dict(first_name="Sylvie", name="Perret", country_code="FR"), False),
+    "labeled-country-is-a-city-de": (S, dict(first_name="Claudia", name="Richter", country_code="DE"), False),
     "unknown-label-holds-entry-en": (S, dict(first_name="Kofi", name="Mensah", country_code="GH",
                                              presentation=""), False),
     "label-copied-with-hint-es": (S, dict(first_name="Lucía", name="Fernández Ruiz", country_code="MX",
@@ -178,6 +181,8 @@ REASON = {
     "bulk-list-reply-with-form-en": "a filled form is present",
     "spoofing-lookalike-letters-and-bidi-en": "mixes alphabets",
     "unknown-label-holds-entry-en": "labels not understood, not read: 'Kurzbio'",
+    "free-form-country-from-city-fr": "guessed from the city 'Grenoble'",
+    "labeled-country-is-a-city-de": "DE guessed from the city in 'Hamburg'",
 }
 
 
