@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from mailbot.core import countries
-from mailbot.core.places import city_country
 from mailbot.core.labels import fold
 from mailbot.core.normalize import strip_title
 from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
+from mailbot.core.places import city_country
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
@@ -40,7 +40,8 @@ def _country(text: str) -> str | None:
     return countries.lookup(text, common=True) or countries.lookup_inflected(text, common=True)
 
 
-_AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di|bei|aus|in der|из|в|во|под)\s+"
+_AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di|bei|aus|in der|из|в|во|под)"
+                       r"\s+"
                        r"((?:[A-ZÀ-ÝА-ЯЁ][\w'’.-]+)(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2})")
 
 

@@ -53,7 +53,7 @@ def city_country(text: str) -> str | None:
     index = _index()
     if code := index.get(countries.key(name)):
         return code
-    if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*", name) and len(name) >= 4:  # "в Москве", "из Петербурга"
+    if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*", name) and len(name) >= 4:  # "в Москве"
         for stem, ends in ((name[:-1], ("", "а", "я", "ь")), (name[:-2], ("а", "я", ""))):
             for end in ends:
                 if code := index.get(countries.key(stem + end)):

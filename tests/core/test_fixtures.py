@@ -140,8 +140,9 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     # the quote is a mail of the bot (its Message-ID mark): its fields are not the signer's answers
     "reply-to-bot-mail-quoting-fields-en": (S, dict(first_name="Jean", name="Dupont"), False),
     "label-typo-doubled-letter-it": (S, dict(first_name="Sara", name="Conti", country_code="IT"), True),
-    "fields-in-a-sentence-without-colons-pt": (S, dict(first_name="Carla", name="Menezes", country_code="AO",
-                                                       presentation="estudante de enfermagem em Luanda"), True),
+    "fields-in-a-sentence-without-colons-pt": (S, dict(
+        first_name="Carla", name="Menezes", country_code="AO",
+        presentation="estudante de enfermagem em Luanda"), True),
     # a city and no country: the city's country suggested to the reviewer, never approved
     "free-form-country-from-city-fr": (S, dict(first_name="Sylvie", name="Perret", country_code="FR"), False),
     "labeled-country-is-a-city-de": (S, dict(first_name="Claudia", name="Richter", country_code="DE"), False),
