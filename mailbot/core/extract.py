@@ -17,7 +17,8 @@ from mailbot.core import labels
 from mailbot.core.clean import CleanText, Line
 from mailbot.core.phrases import SIGN_INTENT, SIGN_OFF
 
-_WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
+_WRAPPING = ("presentation", "organization")
+_GENERIC_NAME = frozenset({"nom", "name", "naam", "nome"})  # a first name beside a surname label  # the only fields long enough to be wrapped
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
 _HINTED = re.compile(r"^(?P<label>[^:=\t(（\[]{1,40}?)\s*(?P<hint>[(\[（][^()\[\]（）]{0,100}[)\]）])"
                      r"(?=\s*[:：=]|\s+[-–—]\s|\t)")
@@ -222,16 +223,19 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if name in current and current[name] and value and labels.fold(current[name]) != labels.fold(value):
             if labels.fold(label_of.get(name, label)) != labels.fold(label):
                 # "Nom: Giulia / Cognome: Rossi": two labels for one field, not two people
-                reasons.append(f"labels {label_of[name]!r} and {label!r} both read as {name}: "
-                               "label language ambiguous")
-                conflicts.append(name)
                 pair = [labels.fold(label_of[name]), labels.fold(label)]
-                if name == "name" and "nom" in pair and "first_name" not in current:
-                    # "Nom" beside "Cognome"/"Sobrenome": most likely "Nome", a first name
-                    nom_value = current[name] if pair[0] == "nom" else value
-                    current["first_name"] = nom_value
-                    current[name] = value if pair[0] == "nom" else current[name]
-                    label_of["first_name"] = "Nom"
+                generic = [p in _GENERIC_NAME for p in pair]
+                if name == "name" and any(generic) and not all(generic) and "first_name" not in current:
+                    # "Nom" beside "Cognoms"/"Cognome", "Name" beside "Surname": the generic
+                    # label is the first name (Catalan "Nom", Italian "Nome" mistyped)
+                    given, other = (current[name], value) if generic[0] else (value, current[name])
+                    current["first_name"], current[name] = given, other
+                    label_of["first_name"] = label_of[name] if generic[0] else label
+                    reasons.append(f"{label_of['first_name']!r} beside a surname label read as the first name")
+                else:
+                    reasons.append(f"labels {label_of[name]!r} and {label!r} both read as {name}: "
+                                   "label language ambiguous")
+                    conflicts.append(name)
                 seen += 1
                 return
             records.append({})

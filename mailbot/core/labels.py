@@ -169,6 +169,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 # Placeholders meaning "nothing": the field is treated as empty, as if left blank.
 EMPTY_VALUES = frozenset({
+    "geen", "brak", "yok", "ingen", "κανένα", "καμία", "нема", "немає",  # nl, pl, tr, sv/da/no, el, uk
     "-", "--", "---", "—", "–", "/", ".", "..", "...", "n/a", "na", "n.a.", "none", "no", "nothing",
     "nil", "null", "x", "not applicable", "aucun", "aucune", "néant", "neant", "rien", "sans",
     "ninguno", "ninguna", "nada", "no tengo", "sin", "nenhum", "nenhuma", "sem", "keine", "kein",

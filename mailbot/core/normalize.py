@@ -36,8 +36,12 @@ def country_display(code: str, language: str, overrides: Mapping[str, str]) -> s
     return countries.display(code, language, dict(overrides))
 
 
+_EMPTY = frozenset(v.strip(" .") for v in EMPTY_VALUES) | EMPTY_VALUES
+
+
 def is_empty(value: str) -> bool:
-    return not value.strip() or fold(value).strip(" .") in EMPTY_VALUES or fold(value) in EMPTY_VALUES
+    """A field left empty in words: "-", "n/a", "k.A.", "keine", "нет", "geen"."""
+    return not value.strip() or fold(value).strip(" .") in _EMPTY or fold(value) in _EMPTY
 
 
 def normalize_country(value: str) -> Country:
