@@ -17,8 +17,8 @@ from mailbot.core import labels
 from mailbot.core.clean import CleanText, Line
 from mailbot.core.phrases import SIGN_INTENT, SIGN_OFF
 
-_WRAPPING = ("presentation", "organization")
-_GENERIC_NAME = frozenset({"nom", "name", "naam", "nome"})  # a first name beside a surname label  # the only fields long enough to be wrapped
+_WRAPPING = ("presentation", "organization")  # the only fields long enough to be wrapped
+_GENERIC_NAME = frozenset({"nom", "name", "naam", "nome"})  # a first name beside a surname label
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
 _HINTED = re.compile(r"^(?P<label>[^:=\t(（\[]{1,40}?)\s*(?P<hint>[(\[（][^()\[\]（）]{0,100}[)\]）])"
                      r"(?=\s*[:：=]|\s+[-–—]\s|\t)")
@@ -231,7 +231,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                     given, other = (current[name], value) if generic[0] else (value, current[name])
                     current["first_name"], current[name] = given, other
                     label_of["first_name"] = label_of[name] if generic[0] else label
-                    reasons.append(f"{label_of['first_name']!r} beside a surname label read as the first name")
+                    reasons.append(f"{label_of['first_name']!r} beside a surname label read as the "
+                                   "first name")
                 else:
                     reasons.append(f"labels {label_of[name]!r} and {label!r} both read as {name}: "
                                    "label language ambiguous")
