@@ -52,14 +52,19 @@ _SIGNATURE = re.compile(r"^--\s*$")
 _MOBILE = re.compile(
     r"^(sent from my|sent from outlook|get outlook for|envoyé de mon|envoyé depuis|enviado desde mi"
     r"|enviado do meu|enviado de meu|von meinem .* gesendet|gesendet von|отправлено с|"
-    r"inviato da)\b",
+    r"inviato da"
+    # "Sent from Yahoo Mail on Android", "Enviado do Yahoo Mail no Android", "Отправлено из ... Яндекс"
+    r"|(?:sent|envoyé|enviado|inviato|gesendet|отправлено) (?:from|with|de|do|desde|da|dal|mit|von|с|из)"
+    r" .{0,40}(?:yahoo|iphone|ipad|android|samsung|galaxy|outlook|mobile|smartphone|huawei|xiaomi|gmail"
+    r"|aol|mail|почт|яндекс|телефон))",
     re.I,
 )
 _DISCLAIMER = re.compile(
     r"^(confidential|confidentiality notice|disclaimer|this e-?mail (and|is|message)|this message"
     r" (and|is|contains)|the information (contained|in this)|ce (message|courriel) (et|est|contient)"
     r"|este (mensaje|correo)|esta mensagem|diese (e-?mail|nachricht)|questo messaggio"
-    r"|il presente messaggio|данное сообщение|это сообщение (и|содержит|является))",
+    r"|il presente messaggio|данное сообщение|это сообщение (и|содержит|является)"
+    r"|important\s*:|notice\s*:|aviso\s*:|avis\s*:|hinweis\s*:|avviso\s*:|внимание\s*:)",
     re.I,
 )
 
@@ -100,6 +105,8 @@ def _is_attribution(lines: list[str], i: int) -> int:
         return 1
     if _ADDRESS_COLON.search(line) and re.search(r"\d{1,2}:\d{2}", line):
         return 1  # Gmail in Russian and others: "вт, 9 февр. 2021 г. в 10:00, Appeal <a@b.c>:"
+    if _ATTRIBUTION_START.search(line) and re.search(rf"@[^\s<>]+>?\s*{_VERBS}\s*:", line, re.I):
+        return 1  # Yahoo's text of its HTML: "On ..., Appeal<a@b.c> wrote:     Dear friends,"
     if _ATTRIBUTION_START.search(line):
         joined = line
         for extra in (1, 2):  # Gmail and others wrap long attributions over two or three lines

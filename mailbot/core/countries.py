@@ -48,7 +48,8 @@ COMMON_FORMS: dict[str, str] = {
     "republic of south africa": "ZA", "rsa": "ZA",
 }
 # Names that stand for more than one country: never guessed, the reviewer decides.
-AMBIGUOUS = frozenset({"congo", "korea", "virgin islands", "georgia"})  # Georgia: also a US state
+# Georgia: also a US state; Guiné: Guinea, but also said for Guinea-Bissau in Portuguese
+AMBIGUOUS = frozenset({"congo", "korea", "virgin islands", "georgia", "guine"})
 # Pseudo-territories CLDR lists that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
 _PREFERRED = ("en", "fr", "es", "pt", "de", "ru", "it")

@@ -136,6 +136,16 @@ def sentence_fields(text: str) -> tuple[tuple[str, str, str, str], ...]:
     return best
 
 
+def space_labeled(text: str) -> tuple[str, str, str, str] | None:
+    """ "Имя Айгуль": a label and its value separated by one space, as some webmails write the
+    text part of an HTML table. Read only where three or more lines of a reply have this shape."""
+    words = _strip_decoration(text)[:MAX_LINE].split()
+    for k in range(min(3, len(words) - 1), 0, -1):
+        if (hit := labels.lookup(" ".join(words[:k]))) and hit[0] != labels.IGNORED:
+            return hit[0], hit[1], " ".join(words[k:]), " ".join(words[:k])
+    return None
+
+
 def _bare_label(text: str) -> bool:
     """A line that is nothing but a known label, without a colon: a table cell."""
     parsed = split_labeled(text)
@@ -198,8 +208,12 @@ def _vote_language(langs: list[str]) -> str:
     return votes.most_common(1)[0][0] if votes else ""
 
 
-def extract_labeled(cleaned: CleanText) -> Labeled:
-    """Read the labeled form (own lines, and answers typed under quoted blank labels)."""
+def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
+    """Read the labeled form (own lines, and answers typed under quoted blank labels).
+
+    `form_only`: unknown labels count only inside the form's lines (the appeal quoted around a
+    form answered in place has sentences with colons of its own).
+    """
     records: list[dict[str, str]] = [{}]
     langs: list[str] = []
     prose: list[str] = []
@@ -211,6 +225,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     lines = cleaned.lines
 
     unread: list[str] = []
+    unknown_at: list[tuple[int, str]] = []  # (line, label) of "Label: value" lines not understood
     form_lines: list[int] = []  # own lines read as labels or values
     loose: list[int] = []  # own lines read as neither
     label_of: dict[str, str] = {}  # field -> label that gave it, in the current record
@@ -251,6 +266,9 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
     # more bare labels on lines of their own make it a layout: each takes the next line below.
     bare = sum(1 for ln in lines if ln.own and _bare_label(ln.text))
     table_layout = bare >= 3
+    spaced = {hit[0] for ln in lines
+              if ln.own and not split_labeled(ln.text) and (hit := space_labeled(ln.text))}
+    space_layout = len(spaced) >= 3
     for i, line in enumerate(lines):
         text = line.text
         if not text.strip():
@@ -260,6 +278,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
                 prose.append("")  # paragraphs matter to the free-form reader
             continue
         parsed = [p for p in split_labeled(text) if p[0] != labels.IGNORED]
+        if line.own and not parsed and space_layout and (hit := space_labeled(text)):
+            parsed = [hit]
         if line.own and len(parsed) <= 1 and len(in_sentence := sentence_fields(text)) > len(parsed):
             parsed = list(in_sentence)  # "Nome Carla, sobrenome Menezes, apresentação: estudante"
             reasons.append("fields read from a sentence")
@@ -293,7 +313,7 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
         if (unknown := unread_label(text)) is not None:
             # "Kurzbio: Lehrerin": a label the table does not know. Its value is not read, so an
             # organizer must look: the field it meant may be missing from the entry.
-            unread.append(unknown)
+            unknown_at.append((i, unknown))
             pending, last_field = None, None
             prose.append(text)
             continue
@@ -340,6 +360,8 @@ def extract_labeled(cleaned: CleanText) -> Labeled:
             elif table_layout and i > form_lines[0] and i + 1 in loose and len(text.split()) <= 4 \
                     and not text.endswith((",", ".", "!", ":", ";")) and not SIGN_OFF.match(text):
                 unread.append(text[:40])  # "Chi sono" then "Scrittrice": a label the table lacks
+    first, last = (form_lines[0], form_lines[-1]) if form_lines else (0, -1)
+    unread = [u for i, u in unknown_at if not form_only or first <= i <= last] + unread
     filled = [r for r in records if any(r.values())]
     signatories = len(filled)
     values = filled[0] if filled else records[0]
@@ -356,4 +378,4 @@ def extract_inline(cleaned: CleanText) -> Labeled:
     campaign's appeal, not a mail of the bot (a confirmation lists the fields it recorded).
     """
     lines = tuple(Line(ln.text, False, True) for ln in cleaned.lines)
-    return extract_labeled(CleanText(own=cleaned.own, lines=lines, quote=""))
+    return extract_labeled(CleanText(own=cleaned.own, lines=lines, quote=""), form_only=True)

@@ -37,12 +37,26 @@ def _skeleton(word: str) -> str:
     return re.sub(r"[aeiouyj']", "", anyascii(word).lower())
 
 
+def _swapped(first: str, name: str) -> bool:
+    """ "Nombre: Hernández López / Apellidos: José Antonio": a word of the first name ends like a
+    Spanish patronymic surname (-ez; no first name does, where -es is common: "Andrés", "Inês")."""
+    words = [w for w in re.findall(r"\w+", fold(first)) if w not in PARTICLES]
+    return bool(name.split()) and any(len(w) > 4 and w.endswith("ez") for w in words)
+
+
+def _looks_like_names(display: str) -> bool:
+    """A display name made of names, not a login ("jcsantos.metal", "user_1987")."""
+    return " " in display.strip() or not re.search(r"[._\d]", display)
+
+
 def same_person(name: str, other: str) -> bool:
     """Do two spellings of a name share a word, also across scripts ("Дмитрий Волков", "Dmitry Volkov")?"""
     words = set(re.findall(r"\w+", fold(name)))
     others = set(re.findall(r"\w+", fold(other)))
     if not words or words & others:
         return True
+    if {fold(anyascii(w)) for w in words} & {fold(anyascii(w)) for w in others}:
+        return True  # "Ион Русу" and "Ion Rusu"
     return bool({_skeleton(w) for w in words if len(_skeleton(w)) >= 3}
                 & {_skeleton(w) for w in others})
 
@@ -130,10 +144,12 @@ def _untitled(value: str, score: _Score) -> str:
     return stripped
 
 
-def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, str]:
+def _names(raw: Mapping[str, str], language: str, score: _Score,
+           sender_name: str = "") -> tuple[str, str]:
     first, name, full = (_untitled(_text(raw.get(k, "")), score)
                          for k in ("first_name", "name", labels.FULL_NAME))
     reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
+    raw_first = first
     source, inferred = "", False
     if reverse and not (first and name):
         first, name = _surname_first(reverse, score)
@@ -157,6 +173,10 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
             first, name = _surname_first(source, score)  # "DUPONT Jean", as French forms ask
         else:
             first, name, sure = split_full_name(source)
+            if inferred and sure and not raw_first and fold(sender_name).split() == fold(source).split():
+                # "Name: Kevin O'Neill" from "Kevin O'Neill": the order is confirmed (a first-name
+                # field holding two words may hold two first names: "Paulo Henrique")
+                inferred = False
             if inferred or not sure:
                 score.cap(0.6, f"name split uncertain: {source!r}")
             else:
@@ -164,6 +184,7 @@ def _names(raw: Mapping[str, str], language: str, score: _Score) -> tuple[str, s
     if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w", first) or "&" in first:
         score.cap(0.3, f"the first name {first!r} names several people: several signatories?")
     if any(_PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
+        # kept or left out? Careful organizers differ ("Иван Петрович" or "Иван"): one decides
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
     for value, surname in ((first, False), (name, True)):
@@ -183,7 +204,7 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
     score = _Score()
     if any(_invisible(ch) for value in raw.values() for ch in value or ""):
         score.cap(0.5, "invisible or control characters removed")
-    first, name = _names(raw, language, score)
+    first, name = _names(raw, language, score, sender_name)
     if any(_mixed_script(word) for word in f"{first} {name}".split()):
         score.cap(0.3, "a name mixes alphabets (look-alike letters): check before publishing")
     country_raw = _text(raw.get("country", ""))
@@ -227,9 +248,11 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
             missing = ["country"]
         if missing:
             score.incomplete(0.5, "missing: " + ", ".join(missing))
-        if sender_name and (first or name) and "@" not in sender_name and \
+        if sender_name and (first or name) and "@" not in sender_name and _looks_like_names(sender_name) and \
                 not same_person(f"{first} {name}", sender_name):
             score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
+        if first and name and _swapped(first, name):
+            score.cap(0.6, f"the first name {first!r} looks like a surname: first name and name swapped?")
     if free_form:
         score.cap(FREE_FORM_CAP, "name and country guessed from free text")
     return Built(fields, named, kind, round(min(score.value, score.complete), 2), tuple(score.reasons),

@@ -113,7 +113,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("presentation", "it", ("presentazione", "descrizione", "professione", "qualifica", "ruolo",
                             "titolo", "incarico", "mestiere", "occupazione", "chi sono", "chi sei")),
     ("presentation", "nl", ("functie", "beroep", "omschrijving", "presentatie")),
-    ("presentation", "pl", ("opis", "stanowisko", "zawód", "funkcja", "prezentacja")),
+    ("presentation", "pl", ("opis", "stanowisko", "zawód", "funkcja", "prezentacja", "o sobie", "o mnie")),
     ("presentation", "tr", ("meslek", "unvan", "görev", "tanıtım")),
     ("presentation", "el", ("ιδιότητα", "επάγγελμα", "παρουσίαση")),
     ("presentation", "ca", ("presentació", "professió", "càrrec")),
@@ -153,7 +153,8 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("organization", "tr", ("kurum", "örgüt", "kuruluş", "sendika")),
     ("organization", "el", ("οργάνωση", "φορέας")),
     ("organization", "ca", ("organització", "entitat")),
-    (IGNORED, "", ("email", "e-mail", "mail", "courriel", "correo", "correo electrónico", "phone",
+    (IGNORED, "", ("t", "m", "f", "e", "p", "d", "did", "ddi", "dd", "mob.", "tel./fax",  # signature blocks
+                   "email", "e-mail", "mail", "courriel", "correo", "correo electrónico", "phone",
                    "telephone", "tel", "tél", "téléphone", "teléfono", "telefone", "telefon",
                    "телефон", "telefono", "city", "ville", "ciudad", "cidade", "stadt", "город",
                    "città", "address", "adresse", "dirección", "endereço", "адрес", "indirizzo",
@@ -169,6 +170,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 # Placeholders meaning "nothing": the field is treated as empty, as if left blank.
 EMPTY_VALUES = frozenset({
+    "n.d.", "n.d", "n/d", "s/d", "s.o.", "k.a", "ns/nc",
     "geen", "brak", "yok", "ingen", "κανένα", "καμία", "нема", "немає",  # nl, pl, tr, sv/da/no, el, uk
     "-", "--", "---", "—", "–", "/", ".", "..", "...", "n/a", "na", "n.a.", "none", "no", "nothing",
     "nil", "null", "x", "not applicable", "aucun", "aucune", "néant", "neant", "rien", "sans",
@@ -225,6 +227,8 @@ def lookup(label: str) -> tuple[str, str] | None:
         parts = [_exact(p.strip()) for p in _ALTERNATIVES.split(key)]
         if all(parts) and len({h[0] for h in parts if h}) == 1:
             hit = parts[0]
+    if hit is None and "y" in key:
+        hit = _exact(key.replace("y", "ll"))  # "Apeyidos": y for ll, as Spanish is spoken
     if hit is None:
         hit = _typo(key)
     return hit

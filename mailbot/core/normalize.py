@@ -73,7 +73,9 @@ def normalize_country(value: str) -> Country:
 # Titles written before a name: left out of it ("Dr. Anna" is Anna). The short ones that could be
 # a name need their dot.
 _TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa"
-                    r"|herr|frau|sir|dame)\.?|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
+                    r"|herr|frau|sir|dame)\.?|(?:doutor|doutora|doctor|doctora|docteur|dottore|dottoressa|doktor"
+                    r"|professor|professora|professeur|profesor|profesora|professore|professoressa|maître|maitre"
+                    r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa)(?=\s)|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
                     r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 
 
@@ -146,8 +148,8 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
     words = full.split()
     if not words:
         return "", "", False
-    if len(words) == 1:
-        return "", words[0], False
+    if len(words) == 1:  # "Signe : Ousmane": one word under a full-name label is a first name
+        return words[0], "", False
     first, rest = words[0], words[1:]
     # "Ana dos Santos", "Pieter van der Berg": one given name, then particles and one name
     sure = all(w.lower() in PARTICLES for w in rest[:-1])

@@ -53,6 +53,27 @@ SIGN_INTENT = _any(
     r"\b(?:fugt|fugen sie) meinen namen\b",
     r"подписыва", r"подпишусь", r"добавьте (?:мое|моё) имя", r"присоединяюсь",
     r"\bsottoscrivo\b", r"\baderisco\b", r"\baggiung\w* il mio nome\b",
+    # asking to be added, in the words of each language: "add/include/put" + "me/my name/signature"
+    r"\b(?:add|include|put|list)\b.{0,12}\b(?:me|my name|my signature|our names?)\b"
+    r"(?! to (?:your|the) mailing)",
+    r"\bi (?:fully |totally |wholeheartedly |strongly )?support (?:this|it|you|the cause)\b",
+    r"\bsign me up\b",
+    r"\b(?:ajout|inscriv|inclu|mett)\w*[- ](?:moi|mon nom|ma signature)\b", r"\bje me joins\b",
+    r"\bje m'y associe\b", r"\bj'appuie\b.{0,25}\bappel\b",
+    r"\b(?:sum|agreg|anad|inclu|pong|anot|apunt)\w*\b.{0,6}\b(?:mi nombre|mi firma)\b",
+    r"\b(?:sumen|agreguen|anadan|incluyan|pongan|anoten|apunten)me\b", r"\bme uno\b",
+    r"\b(?:adicion|acrescent|inclu|coloqu|ponh|bot)\w*\b.{0,6}\b(?:o meu nome|meu nome|a minha assinatura"
+    r"|minha assinatura)\b", r"\bassino embaixo\b", r"\beu apoio\b",
+    r"\b(?:nehmen sie|nehmt|setzen sie|setzt|fugen sie|fugt|tragen sie|tragt)\b.{0,20}"
+    r"\b(?:meinen namen|mich|meine unterschrift)\b",
+    r"\b(?:mochte|will|werde)\b.{0,12}\b(?:unterschreiben|unterzeichnen)\b",
+    r"(?:добавьте|включите|внесите|поставьте|запишите)\b.{0,15}(?:мо[юйе]|меня)",
+    r"(?:прошу|просим)\s+(?:добавить|включить|внести|учесть)",
+    r"(?:додайте|включіть|внесіть)\b.{0,15}(?:мій|мене)",
+    r"\bпідписую", r"\bmi unisco\b", r"\b(?:aggiungete|inserite|mettete|includete)mi\b",
+    r"\b(?:aggiungete|inserite|mettete|includete)\b.{0,12}\b(?:mia firma|mio nome|anche me)\b",
+    r"\banch'?io firmo\b",
+    r"^(?:signe|signed|firmado|firmada|assinado|assinada|firmato|firmata|unterschrieben)\s*:\s*\S",
 )
 
 WITHDRAWAL = _any(
@@ -92,6 +113,34 @@ WITHDRAWAL = _any(
     r"\b(?:retir|elimin|esborr|tre)\w*\b.{0,30}\b(?:la meva|el meu)\b.{0,15}\b(?:signatura|nom)",
     r"\bverwijder\w*\b.{0,40}\b(?:mijn|onze) (?:naam|handtekening)",
     r"\b(?:mijn|onze) (?:naam|handtekening)\b.{0,40}\bverwijder", r"\btrek\b.{0,20}\bhandtekening in\b",
+    # a wish that the name not be shown (a wish, not "my name does not appear": that is a question)
+    r"\b(?:rather|prefer\w*|better|wiser|would like|want|wish)\b.{0,60}\bmy name\b.{0,25}\b(?:not|n't|never)"
+    r"\b.{0,10}\b(?:appear|be (?:listed|published|shown|included|on|there))",
+    r"\b(?:prefer\w*|souhait\w*|voudrais|aimerais|mieux)\b.{0,40}\bque mon nom ne\b.{0,10}"
+    r"\b(?:figure|apparaisse|soit)",
+    r"\bque no (?:aparezca|figure|salga|se publique) mi (?:nombre|firma)\b",
+    r"\b(?:prefer\w*|gustaria|quisiera)\b.{0,40}\bmi nombre no (?:aparezca|figure|salga|se publique)",
+    r"\bque (?:o )?(?:meu|minha) (?:nome|assinatura) nao (?:constasse|conste|aparecesse|apareca|figurasse"
+    r"|figure|fosse publicad|seja publicad)",
+    r"\bche il mio nome non (?:comparisse|compaia|apparisse|appaia|figurasse|figuri|venisse pubblicato"
+    r"|sia pubblicato)",
+    r"\b(?:mochte|lieber|besser)\b.{0,40}\bnicht\b.{0,30}\b(?:auf der liste|veroffentlicht|erscheinen)",
+    r"(?:имя|фамилию|подпись)\b.{0,10}\bне (?:публиковать|указывать|ставить|публикуйте)",
+    r"(?:убери|удали|исключи|вычеркни)\w*\s+меня\b.{0,30}\bиз списк",
+    r"(?:видали|прибер|вилуч|відклик|зніміть)\w*.{0,30}(?:підпис|ім'я|прізвищ)",
+    # asked in the subjunctive or the infinitive: "ask that my name not appear", "que no incluyeran
+    # mi nombre", "meinen Namen nicht zu veröffentlichen" (never the indicative "does not appear")
+    r"\bmy name not (?:appear|be (?:published|listed|included|shown|made public))\b",
+    r"\b(?:not|n't) (?:to )?(?:include|publish|list|print|show) my name\b", r"\b(?:leave|keep) my name off\b",
+    r"\bque no (?:incluyan|incluyeran|publiquen|publicaran|aparezca|apareciera|figure|figurara|pongan"
+    r"|pusieran) mi (?:nombre|firma)\b", r"\bno (?:incluir|publicar|poner) mi nombre\b",
+    r"\bque (?:ele|ela|o meu nome|meu nome|a minha assinatura) nao seja (?:divulgad|publicad|incluid)",
+    r"\bnao (?:divulguem|publiquem|incluam|coloquem) (?:o )?meu nome\b",
+    r"чтобы\s+мое\s+имя\b.{0,20}\bне\s+(?:фигур|публик|появ|указ|включ)",
+    r"\bque mon nom n'(?:apparaisse|figure|soit)\b", r"\bne pas (?:publier|faire figurer|inclure) mon nom\b",
+    r"\bmeinen namen nicht\b.{0,20}\b(?:veroffentlich|auffuhr|aufzufuhr|aufnehm|aufzunehm|zu nennen|nennen)",
+    r"\bdi non (?:pubblicare|includere|inserire|riportare) il mio nome\b",
+    r"\bche il mio nome non (?:venga|sia) (?:pubblicato|inserito|incluso|riportato)\b",
 )
 
 CORRECTION = _any(
@@ -111,7 +160,8 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"atenciosamente|grüße|gruß|mit freundlichen|danke|с уважением|спасибо|saluti|cordiali|grazie|"
     r"un saluto|cheers|yours|viele grüße|liebe grüße|herzliche grüße|beste grüße|solidarische grüße"
     r"|atentamente|cordialmente|distinti saluti|bien à vous|bien à toi|всего доброго|всего хорошего"
-    r"|best wishes|warm regards|warmly|regards|sincerely)\b",
+    r"|best wishes|warm regards|warmly|regards|sincerely|solidairement|fraternellement|solidariamente"
+    r"|saludos solidarios|un saludo|solidarisch|с солидарным приветом|in solidarieta|fraternamente)\b",
     re.I,
 )
 

@@ -45,6 +45,11 @@ def read_reply(raw: bytes, rules: ParseRules) -> Reply:
                      reasons=(f"could not be parsed ({type(exc).__name__}); needs review",))
 
 
+# "i filled it below", "voir ci-dessous", "rellené abajo": the answers are in the quote
+_ANSWERS_BELOW = re.compile(r"\b(?:below|filled|fill(?:ed)? in|rempli|ci-dessous|dessous|abajo|debajo|rellen"
+                            r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat)\w*", re.I)
+
+
 def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: ParseRules) -> bool:
     """May the quote hold the signer's answers? Only a quote of the campaign's own mail, when the
     reply is not to a mail of the bot (whose quote repeats fields already recorded)."""
@@ -56,7 +61,7 @@ def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: Pars
     # good!" above a quoted list of fields is a thank-you, not a signature.
     own = "\n".join(line for line in cleaned.own.splitlines()
                     if rules.campaign_address.lower() not in line.lower()).strip()
-    return not own or bool(SIGN_INTENT.search(fold(own)))
+    return not own or bool(SIGN_INTENT.search(fold(own)) or _ANSWERS_BELOW.search(fold(own)))
 
 
 def _read(raw: bytes, rules: ParseRules) -> Reply:

@@ -22,6 +22,8 @@ SETS = {
     "heldout3": ("held-out set 3", 300, 35, 0),
     "heldout4": ("held-out set 4", 220, 25, 0),
     "heldout5": ("held-out set 5", 190, 25, 0),
+    "heldout6": ("held-out set 6", 210, 30, 4),
+    "heldout7": ("held-out set 7", 210, 30, 3),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,
@@ -31,7 +33,10 @@ CHECKS = {
     "no_withdrawal_missed": bs.no_withdrawal_missed,
 }
 # Where issue 3 is still short of its goals (the figures are in each set's README.md)
-SHORT: dict[tuple[str, str], str] = {}
+SHORT = {
+    ("heldout6", "free_form"): "free-form name and country 24/38 (63%) on this set, the target is 90%",
+    ("heldout7", "free_form"): "free-form name and country 15/28 (54%) on this set, the target is 90%",
+}
 
 
 def _param(folder: str, check: str):  # type: ignore[no-untyped-def]

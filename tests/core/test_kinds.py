@@ -1,0 +1,49 @@
+"""Kinds read from a reply's own words: a wish to be taken off the list is a withdrawal, a
+complaint that the name is missing from it is not."""
+
+import pytest
+
+from mailbot.core.model import Kind
+from mailbot.core.reply import ParseRules, read_reply
+
+RULES = ParseRules(campaign_address="appeal@campaign.example")
+
+
+def kind_of(body: str) -> Kind:
+    raw = ("From: A Person <a.person@example.org>\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
+           "Message-ID: <k@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+           "Content-Transfer-Encoding: 8bit\n\n" + body + "\n").encode()
+    return read_reply(raw, RULES).kind
+
+
+@pytest.mark.parametrize("body", [
+    "I think it would be wiser if my name did not appear on the published list after all. Could you take "
+    "it off?",
+    "I am afraid I must ask that my name not appear on the published list after all.",
+    "¿Sería posible que no incluyeran mi nombre?",
+    "Gostaria de pedir que ele não seja divulgado na lista.",
+    "Вынуждена попросить вас, чтобы моё имя всё-таки не фигурировало в опубликованном списке.",
+    "Je préférerais finalement que mon nom n'apparaisse pas parmi les signataires.",
+    "Ich möchte Sie leider bitten, meinen Namen nicht mit zu veröffentlichen.",
+    "Je préférerais que mon nom ne figure pas sur la liste.",
+    "Me pidieron que no aparezca mi nombre en la lista pública por ahora.",
+    "Por motivos profissionais, gostaria que o meu nome não constasse da lista a publicar.",
+    "Preferirei che il mio nome non comparisse nella lista.",
+    "Ich möchte lieber doch nicht mit Namen auf der Liste stehen. Ist das noch möglich?",
+    "Лучше моё имя не публиковать. Если ещё можно, уберите меня, пожалуйста, из списка.",
+    "Прошу видалити мій підпис, обставини змінилися.",
+])
+def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
+    assert kind_of(body) is Kind.withdrawal
+
+
+@pytest.mark.parametrize("body", [
+    "My name does not appear on the list yet. Did you receive my signature?",
+    "I couldn't find my name on the published list, is something wrong?",
+    "Mein Name steht noch nicht auf der Liste. Haben Sie meine Mail bekommen?",
+    "O meu nome não aparece na lista. Receberam a minha assinatura?",
+    "Il mio nome non compare ancora nella lista, avete ricevuto la mia firma?",
+    "Could you check why my name does not appear on the list?",
+])
+def test_a_missing_name_is_not_a_withdrawal(body):
+    assert kind_of(body) is not Kind.withdrawal
