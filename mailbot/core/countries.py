@@ -131,6 +131,37 @@ def lookup_inflected(word: str, common: bool = False) -> str | None:
     return None
 
 
+# Endings of words naming people of a country: "togolais", "moçambicano", "Ukrainerin", "brasileira"
+_DEMONYM_ENDINGS = ("ienne", "aise", "oise", "enne", "eira", "eiro", "ense", "erin", "ische", "isch",
+                    "ais", "ois", "ien", "ano", "ana", "ino", "ina", "eno", "ena", "ese", "esa", "ian",
+                    "ish", "ska", "ский", "ская", "анин", "анка", "ец", "ка", "er", "an", "es", "és", "ês",
+                    "a", "o", "e", "i")
+
+
+_NOT_DEMONYMS = frozenset({"romano", "romana", "romani", "romane", "romanos", "romanas"})  # of Rome
+
+
+def demonym(word: str) -> str | None:
+    """The country a word for its people names ("togolais" -> TG, "Ukrainerin" -> UA), when its
+    stem begins exactly one country's name in a common language; a guess, never exact."""
+    w = key(word)
+    if len(w) < 6 or " " in w or not w.isalpha() or w in _NOT_DEMONYMS:
+        return None
+    names = index(common=True)
+    for ending in _DEMONYM_ENDINGS:
+        stem = w[: -len(ending)] if w.endswith(ending) else ""
+        if len(stem) < 4:
+            continue
+        codes = {code for name, code in names.items() if " " not in name and (
+            name.startswith(stem) and len(name) - len(stem) <= 3  # "brasileir-a": "brasil"
+            or len(name) >= 4 and stem.startswith(name) and len(stem) - len(name) <= 1)}  # "togol-ais"
+        if len(codes) == 1:
+            return codes.pop()
+        if codes:
+            return None
+    return None
+
+
 def known_codes() -> frozenset[str]:
     return frozenset(index().values())
 

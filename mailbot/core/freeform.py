@@ -48,7 +48,7 @@ _AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di
 def _places(part: str) -> list[str]:
     """Where a city may stand in a part: the whole part ("Москва", "21073 Hamburg") or after a
     preposition ("infirmière à Grenoble", "живу в Москве"), longest first."""
-    out = [part]
+    out = [part, *(p.strip() for p in re.split(r"/|\s[-–—]\s", part) if p.strip() != part)]
     for m in _AT_PLACE.finditer(part):
         words = m.group(1).rstrip(".").split()
         out += [" ".join(words[:k]) for k in range(len(words), 0, -1)]
@@ -122,9 +122,9 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
         if any(looks_like_name(p) for p in _parts(line)):
             return line, True
         return "", True
-    for line in lines:  # no signing phrase: a line with a person's name and a country
+    for line in lines:  # no signing phrase: a line with a person's name and a country (or city)
         parts = _parts(line)
-        if any(_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
+        if any(_country(p) or city_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
             return line, False
     short: list[str] = []
     for line in [*lines, ""]:  # or a short block: "Laura Mensah" / "Canada" / "Full solidarity"
@@ -176,6 +176,12 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         if len({c for _, c in cities}) == 1:
             found = [min(sorted(cities), key=lambda g: len(g[0]))]
             reasons.append(f"country guessed from the city {found[0][0]!r}")
+    if not found:  # "Kossi Agbeko, togolais, étudiant": a word for the country's people
+        words = {(w, c) for p in everywhere() if not looks_like_name(p)
+                 for w in re.findall(r"[^\W\d_]{6,}", p) if (c := countries.demonym(w))}
+        if len({c for _, c in words}) == 1:
+            found = [min(sorted(words))]
+            reasons.append(f"country guessed from the word {found[0][0]!r}")
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):

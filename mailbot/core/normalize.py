@@ -67,6 +67,8 @@ def normalize_country(value: str) -> Country:
     if len(cities) == 1:  # "Hamburg": a guess for the reviewer, never approved as it stands
         found = cities.pop()
         return Country(found, f"no country given; {found} guessed from the city in {text!r}")
+    if code := countries.demonym(text):  # "togolais", "Ukrainerin"
+        return Country(code, f"no country given; {code} guessed from {text!r}")
     return Country(None, f"country not recognized: {text!r}")
 
 
@@ -75,7 +77,8 @@ def normalize_country(value: str) -> Country:
 _TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa"
                     r"|herr|frau|sir|dame)\.?|(?:doutor|doutora|doctor|doctora|docteur|dottore|dottoressa|doktor"
                     r"|professor|professora|professeur|profesor|profesora|professore|professoressa|maître|maitre"
-                    r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa)(?=\s)|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
+                    r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa|me(?=\s+\S+\s+\S))(?=\s)"
+                    r"|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
                     r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 
 
@@ -135,6 +138,18 @@ def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
     return " ".join(fixed), True
 
 
+# Given names that mostly come second in a double given name ("José Luis", "Ana Paula", "Jean-Luc"
+# without its hyphen): in a three-word name, read as part of the first name. Never sure.
+SECOND_GIVEN_NAMES = frozenset(fold(n) for n in (
+    "Luis", "Luiz", "Carlos", "José", "Maria", "María", "Antonio", "António", "Paula", "Paulo", "Roberto",
+    "Eduardo", "Henrique", "Helena", "Cristina", "Clara", "Fernanda", "Manuel", "Miguel", "Ángel", "Angel",
+    "Francisco", "Javier", "Alberto", "Andrés", "Isabel", "Teresa", "Elena", "Lucía", "Luisa", "Luísa",
+    "Augusto", "Ricardo", "Gabriel", "Alejandro", "Felipe", "Rafael", "Jorge", "Juan", "Carmen", "Rosa",
+    "Pierre", "Marie", "Claude", "Luc", "Paul", "Michel", "Anne", "Louis", "Giovanni", "Pietro", "Paolo",
+    "Karl", "Heinz", "Peter", "Josef", "Maria", "Eugenia", "Victoria", "Fernando", "Guadalupe", "Inés",
+))
+
+
 def split_full_name(full: str) -> tuple[str, str, bool]:
     """(first name, name, sure): the first word is the first name, the rest the name.
 
@@ -153,6 +168,8 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
     first, rest = words[0], words[1:]
     # "Ana dos Santos", "Pieter van der Berg": one given name, then particles and one name
     sure = all(w.lower() in PARTICLES for w in rest[:-1])
+    if len(rest) >= 2 and fold(rest[0]) in SECOND_GIVEN_NAMES:
+        first, rest = f"{first} {rest[0]}", rest[1:]  # "José Luis Pérez", "Ana Paula Reis": a guess
     return first, " ".join(rest), sure
 
 

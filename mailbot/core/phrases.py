@@ -74,6 +74,10 @@ SIGN_INTENT = _any(
     r"\b(?:aggiungete|inserite|mettete|includete)\b.{0,12}\b(?:mia firma|mio nome|anche me)\b",
     r"\banch'?io firmo\b",
     r"^(?:signe|signed|firmado|firmada|assinado|assinada|firmato|firmata|unterschrieben)\s*:\s*\S",
+    r"\b(?:apoio|apoyo|soutiens|support|unterstutze|sostengo|appoggio|поддерживаю)\s+(?:integralmente"
+    r"|totalmente|pienamente|voll|fully|entierement|completamente|полностью)\b",
+    r"\bschliesse mich\b.{0,30}\ban\b", r"\bmeinen namen\b.{0,20}\bhinzufug", r"\bmi associo\b",
+    r"\bme associo\b", r"\bme adhiero\b", r"\bje m'associe\b", r"\bje me joins\b",
 )
 
 WITHDRAWAL = _any(
@@ -168,7 +172,7 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
 NAME_INTRO = re.compile(
     r"^(?:(?:you can )?(?:put me down|add me|list me) as|my name is|i am|i'm"
     r"|je m'appelle|je suis|me llamo|mi nombre es|soy|meu nome e|o meu nome e"
-    r"|chamo-me|eu sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
+    r"|chamo-me|eu sou|sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
     re.I,
 )
 

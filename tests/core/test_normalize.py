@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from mailbot.core import countries, places
 from mailbot.core.normalize import (
     country_display,
     normalize_country,
@@ -66,10 +67,12 @@ def test_names_are_nfc():
 
 @pytest.mark.parametrize("full, first, name, sure", [
     ("Jean Dupont", "Jean", "Dupont", True), ("Juan del Caño", "Juan", "del Caño", True),
-    ("María José García", "María", "José García", False), ("Dupont, Jean", "Jean", "Dupont", False),
+    ("María José García", "María José", "García", False), ("Dupont, Jean", "Jean", "Dupont", False),
+    ("Juan García López", "Juan", "García López", False), ("Ousmane", "Ousmane", "", False),
 ])
 def test_full_name_split(full, first, name, sure):
-    """The first word is the first name; the split is sure only when nothing else is possible."""
+    """The first word is the first name, with a usual second given name ("María José"); the split is
+    sure only when nothing else is possible; one word alone is a first name."""
     assert split_full_name(full) == (first, name, sure)
 
 
@@ -84,3 +87,28 @@ def test_full_name_split(full, first, name, sure):
 def test_websites_only_http_and_https(typed, url):
     """Only http(s) survives; a bare host is taken as https; anything else is dropped."""
     assert normalize_website(typed)[0] == url
+
+
+@pytest.mark.parametrize("word, code", [
+    ("togolais", "TG"), ("Ukrainerin", "UA"), ("moçambicano", "MZ"), ("brasileira", "BR"),
+    ("française", "FR"),
+    ("romano", None), ("congolais", None), ("professore", None), ("enseignante", None),
+])
+def test_a_word_for_a_country_s_people(word, code):
+    """Free-form replies often give the country as its people ("je suis togolais"); Congo stays ambiguous."""
+    assert countries.demonym(word) == code
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Hamburg", "DE"), ("21073 Hamburg", "DE"), ("Москве", "RU"), ("Санкт-Петербурге", "RU"),
+    ("Córdoba", None), ("Lyon", "FR"), ("Grenoble", "FR"),
+])
+def test_the_country_of_a_well_known_city(text, code):
+    """Only cities of 100,000 people with no same-name city a seventh as big in another country."""
+    assert places.city_country(text) == code
+
+
+@pytest.mark.parametrize("text, code", [("Узбекистане", "UZ"), ("России", "RU"), ("Францией", "FR"),
+                                        ("Москве", None)])
+def test_russian_country_names_in_any_case(text, code):
+    assert countries.lookup_inflected(text) == code
