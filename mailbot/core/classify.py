@@ -124,7 +124,8 @@ def _withdrawal(mail: Mail) -> str:
 
 
 def _unsubscribe(mail: Mail) -> str:
-    if phrases.UNSUBSCRIBE.search(mail.prose) and not mail.has_form:
+    if phrases.UNSUBSCRIBE.search(mail.prose) and not mail.has_form and not mail.free.has_intent:
+        # "sottoscrivo l'appello ... lo farò circolare nella mailing list" signs
         return "asks to stop receiving mail (not to withdraw a signature): staff should look"
     return ""
 

@@ -45,7 +45,7 @@ COMMON_FORMS: dict[str, str] = {
     "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ", "slovensko": "SK",
     "oesterreich": "AT", "daenemark": "DK", "tuerkei": "TR", "suedafrika": "ZA", "groebritannien": "GB",
     "белоруссия": "BY", "молдавия": "MD", "киргизия": "KG", "туркмения": "TM",
-    "republic of south africa": "ZA", "rsa": "ZA",
+    "republic of south africa": "ZA", "rsa": "ZA", "burkina": "BF",
 }
 # Names that stand for more than one country: never guessed, the reviewer decides.
 # Georgia: also a US state; Guiné: Guinea, but also said for Guinea-Bissau in Portuguese
@@ -150,11 +150,12 @@ def demonym(word: str) -> str | None:
     names = index(common=True)
     for ending in _DEMONYM_ENDINGS:
         stem = w[: -len(ending)] if w.endswith(ending) else ""
-        if len(stem) < 4:
+        if len(stem) < 3:
             continue
         codes = {code for name, code in names.items() if " " not in name and (
-            name.startswith(stem) and len(name) - len(stem) <= 3  # "brasileir-a": "brasil"
-            or len(name) >= 4 and stem.startswith(name) and len(stem) - len(name) <= 1)}  # "togol-ais"
+            name.startswith(stem) and len(name) - len(stem) <= 3 and (len(stem) >= 4 or len(name) <= 4)
+            # "brasileir-a": "brasil"; "cub-ano": "cuba"; "togol-ais": "togo"
+            or len(name) >= 4 and stem.startswith(name) and len(stem) - len(name) <= 1)}
         if len(codes) == 1:
             return codes.pop()
         if codes:

@@ -18,6 +18,7 @@ from mailbot.core.labels import fold
 from mailbot.core.model import Fields, SignerKind
 from mailbot.core.normalize import (
     PARTICLES,
+    PATRONYMIC,
     country_display,
     is_empty,
     normalize_country,
@@ -134,7 +135,7 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
-_PATRONYMIC = re.compile(r"^\w+(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
+_PATRONYMIC = PATRONYMIC
 
 
 def _untitled(value: str, score: _Score) -> str:

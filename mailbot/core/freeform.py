@@ -22,7 +22,9 @@ _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van",
               "den", "la", "le", "y", "e", "bin", "ibn", "al", "el", "ter", "ten", "zu"}
 _NOT_NAMES = {"i", "we", "je", "yo", "eu", "ich", "я", "io", "please", "dear", "hello", "hi",
               "bonjour", "hola", "olá", "ola", "hallo", "привет", "ciao", "thanks", "merci", "the",
-              "appeal", "solidarity", "signature", "professor", "dr", "prof"}
+              "appeal", "solidarity", "signature", "professor", "dr", "prof", "guten", "good", "buenos",
+              "buenas", "bom", "boa", "buon", "buona", "добрый", "доброе", "здравствуите", "liebe", "lieber",
+              "querido", "querida", "caro", "cara", "cher", "chere", "estimado", "estimada", "prezados"}
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,12 @@ class FreeForm:
     has_intent: bool = False
     language: str = ""
     reasons: tuple[str, ...] = ()
+    organization: str = ""
 
 
 def _country(text: str) -> str | None:
+    if re.fullmatch(r"[A-Z]{2}", text.strip()) and text.strip() not in ("UK", "US"):
+        return None  # "Belo Horizonte - MG": a state, not Madagascar
     return countries.lookup(text, common=True) or countries.lookup_inflected(text, common=True)
 
 
@@ -77,8 +82,8 @@ def _parts(segment: str) -> list[str]:
         piece = piece.strip(" \t:\"'«»“”!")
         if piece.endswith(".") and not re.search(r"(\b\w\.){2,}$", piece):
             piece = piece[:-1].strip()
-        if m := NAME_INTRO.match(fold(piece)):  # "My name is Jean Dupont"
-            piece = piece[m.end():].strip()
+        if m := NAME_INTRO.match(fold(piece)):  # "My name is Jean Dupont", "ich heiße Oksana Melnyk"
+            piece = " ".join(piece.split()[len(m.group(0).split()):])  # by words: "ß" folds to "ss"
         piece = strip_title(piece)  # "dott.ssa Teresa Vitale"
         signing = SIGN_INTENT.search(fold(piece)) and len(piece.split()) <= 5  # "and I sign"
         if piece and not SIGN_OFF.match(piece) and not signing:
@@ -139,6 +144,36 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
     return "", False
 
 
+_CONTACT = re.compile(r"@|https?:|www\.|\+?\(?\d[\d ()./-]{6,}\d|^(?:tel|tél|fax|mob|phone|t|m|f)\b\.?", re.I)
+_ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaft|verband|verein|associa"
+                           r"|fundaci|foundation|stiftung|comit|committee|depart|facult|ministr|council"
+                           r"|école|ecole|escola|escuela|scuola|schule|hospital|ospedale|hôpital|centr"
+                           r"|союз|университет|институт|ассоциац|фонд|e\.v\.|ltd|gmbh|s\.a\.|llp|inc\b", re.I)
+
+
+def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, str] | None:
+    """(name, presentation, organization, country as written) from the block under a closing
+    ("Atentamente," then "Dr. Xavier Oller Solé" / "Catedrático ..." / "Universitat de València" /
+    "Avda. ... 46022 València (España)"), or from a cut "-- " signature; None when its first line
+    is not a name."""
+    seq = [ln.strip() for ln in [*lines, *tail]]
+    start = next((i + 1 for i, ln in enumerate(seq) if SIGN_OFF.match(ln) and len(ln) < 40), None)
+    if start is None:
+        start = len(lines) if tail else None
+    if start is None:
+        return None
+    block = [ln for ln in seq[start:start + 8] if ln]
+    if not block or not looks_like_name(name := strip_title(block[0].strip(" ,"))):
+        return None
+    rest = [ln for ln in block[1:] if not _CONTACT.search(ln)]
+    country = next((p for ln in reversed(rest) for p in reversed(_parts(ln)) if _country(p)), "")
+    plain = [ln for ln in rest if not re.search(r"\d", ln) and not (country and country in ln)]
+    organization = next((ln for ln in plain[1:] if _ORGANIZATION.search(ln)), "")
+    if not organization and plain and _ORGANIZATION.search(plain[0]) and len(plain) == 1:
+        return name, "", plain[0], country
+    return name, plain[0] if plain else "", organization, country
+
+
 def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = None) -> FreeForm:
     """Guess name, country and presentation from prose lines; never raises."""
     segment, intent = _segment([ln for ln in lines if ln is not None])
@@ -196,6 +231,14 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         signatories = len(names)
     rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}]
     presentation = ", ".join(rest)
+    organization = ""
+    if intent and not full and (block := _signature_block(lines, tail or [])):
+        # "I sign." then a closing and a signature block: the block says who signs
+        full, presentation, organization, block_country = block
+        if block_country:  # a country named in the block beats a guess from a city or a word
+            country, codes = block_country, {_country(block_country) or ""}
+        reasons.append("name read from the signature block")
+        signatories = 1
     if len(codes) > 1:
         reasons.append(f"several countries named: {', '.join(sorted(codes))}")
-    return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons))
+    return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons), organization)

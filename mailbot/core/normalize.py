@@ -77,7 +77,8 @@ def normalize_country(value: str) -> Country:
 _TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.?ssa|dr\.?ssa|prof\.?ssa"
                     r"|herr|frau|sir|dame)\.?|(?:doutor|doutora|doctor|doctora|docteur|dottore|dottoressa|doktor"
                     r"|professor|professora|professeur|profesor|profesora|professore|professoressa|maître|maitre"
-                    r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa|me(?=\s+\S+\s+\S))(?=\s)"
+                    r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa"
+                    r"|(?:me|don|dom|padre|fra|suor|dona|doña|frei|pater|отец)(?=\s+\S+\s+\S))(?=\s)"
                     r"|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
                     r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 
@@ -150,6 +151,9 @@ SECOND_GIVEN_NAMES = frozenset(fold(n) for n in (
 ))
 
 
+PATRONYMIC = re.compile(r"^\w+(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
+
+
 def split_full_name(full: str) -> tuple[str, str, bool]:
     """(first name, name, sure): the first word is the first name, the rest the name.
 
@@ -165,6 +169,10 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
         return "", "", False
     if len(words) == 1:  # "Signe : Ousmane": one word under a full-name label is a first name
         return words[0], "", False
+    if len(words) == 3 and PATRONYMIC.match(words[2]) and not PATRONYMIC.match(words[1]):
+        return f"{words[1]} {words[2]}", words[0], False  # "Орлов Павел Игоревич": ФИО, surname first
+    if len(words) == 3 and PATRONYMIC.match(words[1]):
+        return f"{words[0]} {words[1]}", words[2], False  # "Валентина Петровна Гончаренко"
     first, rest = words[0], words[1:]
     # "Ana dos Santos", "Pieter van der Berg": one given name, then particles and one name
     sure = all(w.lower() in PARTICLES for w in rest[:-1])

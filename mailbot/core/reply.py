@@ -109,7 +109,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         free_form = True
     elif free_form:
         raw_values = {FULL_NAME: free.full_name, "country": free.country,
-                      "presentation": free.presentation}
+                      "presentation": free.presentation, "organization": free.organization}
         if not free.full_name and decoded.sender_name and free.has_intent:
             raw_values[FULL_NAME] = decoded.sender_name
             reasons.append("name taken from the sender's display name")
