@@ -155,6 +155,9 @@ def _forward(mail: Mail) -> str:
 
 
 def _form(mail: Mail) -> str:
+    values = mail.labeled.values
+    if not any(values.get(k) for k in (*PERSON_KEYS, "organization")) and _question(mail):
+        return ""  # "Can I sign anonymously? Country — Uzbekistan, if it matters.": a question
     return "labeled form" if mail.has_form else ""
 
 

@@ -64,7 +64,9 @@ _DISCLAIMER = re.compile(
     r" (and|is|contains)|the information (contained|in this)|ce (message|courriel) (et|est|contient)"
     r"|este (mensaje|correo)|esta mensagem|diese (e-?mail|nachricht)|questo messaggio"
     r"|il presente messaggio|данное сообщение|это сообщение (и|содержит|является)"
-    r"|important\s*:|notice\s*:|aviso\s*:|avis\s*:|hinweis\s*:|avviso\s*:|внимание\s*:)",
+    r"|important\s*:|notice\s*:|aviso\s*:|avis\s*:|hinweis\s*:|avviso\s*:|внимание\s*:"
+    r"|(?:avviso|aviso|avis|notice|hinweis|nota|уведомление)\b.{0,20}(?:riservat|confiden|vertraulich|конфиден)"
+    r"|vertraulichkeitshinweis)",
     re.I,
 )
 

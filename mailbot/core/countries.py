@@ -111,6 +111,9 @@ def lookup(name: str, common: bool = False) -> str | None:
     if not k:
         return None
     code = index(common).get(k)
+    if code is None and (m := re.match(r"^(?:republic|republique|republica|republik|repubblica|республика)"
+                                       r"\s+(?:of\s+|de\s+|di\s+|del\s+|do\s+|da\s+)?(.+)$", k)):
+        code = index(common).get(key(m[1]))  # "Repubblica di San Marino", "Республика Казахстан"
     if code is None and (m := re.match(r"^rep\.?\s+(.+)$", k)):  # "Rep. Dominicana", "Rep. Checa"
         code = next((index(common)[c] for c in (f"republica {m[1]}", f"republic {m[1]}",
                                                 f"republique {m[1]}") if c in index(common)), None)

@@ -317,6 +317,9 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
             pending, last_field = None, None
             prose.append(text)
             continue
+        if pending == "website" and not re.search(r"\w\.\w", text) and \
+                labels.fold(text).strip(" ()[].") not in labels.EMPTY_VALUES:
+            pending = None  # "Website:" left blank, then "Jallalla." or a name: not an address
         if pending and not SIGN_OFF.match(text):
             quoted_label = i > 0 and lines[i - 1].quoted
             record(pending, text.strip(), pending)
@@ -379,3 +382,10 @@ def extract_inline(cleaned: CleanText) -> Labeled:
     """
     lines = tuple(Line(ln.text, False, True) for ln in cleaned.lines)
     return extract_labeled(CleanText(own=cleaned.own, lines=lines, quote=""), form_only=True)
+
+
+def blank_quoted_label(cleaned: CleanText) -> bool:
+    """A quoted line that is a known label left blank ("> Organization (optional):")."""
+    return any(ln.quoted and (parsed := split_labeled(ln.text)) and len(parsed) == 1 and not parsed[0][2]
+               and parsed[0][0] != labels.IGNORED and ln.text.rstrip().endswith((":", "："))
+               for ln in cleaned.lines)

@@ -19,6 +19,7 @@ from mailbot.core.model import Fields, SignerKind
 from mailbot.core.normalize import (
     PARTICLES,
     PATRONYMIC,
+    SOVIET_SURNAME,
     country_display,
     is_empty,
     normalize_country,
@@ -42,7 +43,12 @@ def _swapped(first: str, name: str) -> bool:
     """ "Nombre: Hernández López / Apellidos: José Antonio": a word of the first name ends like a
     Spanish patronymic surname (-ez; no first name does, where -es is common: "Andrés", "Inês")."""
     words = [w for w in re.findall(r"\w+", fold(first)) if w not in PARTICLES]
-    return bool(name.split()) and any(len(w) > 4 and w.endswith("ez") for w in words)
+    if not name.split():
+        return False
+    if any(len(w) > 4 and w.endswith("ez") for w in words):
+        return True
+    # "Имя: Петренко / Фамилия: Ольга": a Soviet-style surname in the first-name field, not in the other
+    return len(first.split()) == 1 and bool(SOVIET_SURNAME.search(first)) and not SOVIET_SURNAME.search(name)
 
 
 def _looks_like_names(display: str) -> bool:

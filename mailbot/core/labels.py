@@ -225,8 +225,14 @@ def lookup(label: str) -> tuple[str, str] | None:
     if hit is None and _ALTERNATIVES.search(key):
         # "Title/position", "Organización/Sindicato": every part a label of the same field
         parts = [_exact(p.strip()) for p in _ALTERNATIVES.split(key)]
-        if all(parts) and len({h[0] for h in parts if h}) == 1:
-            hit = parts[0]
+        known = [h for h in parts if h]
+        words = [p.strip() for p in _ALTERNATIVES.split(key)]
+        # every part a label of one field, or one label beside a one-word label in another language
+        # the table lacks ("Nombre / Izena", bilingual forms)
+        if known and len({h[0] for h in known}) == 1 and known[0][0] != IGNORED and (
+                all(parts) or len(parts) == 2
+                and all(len(w.split()) == 1 for w, h in zip(words, parts, strict=True) if not h)):
+            hit = known[0]
     if hit is None and "y" in key:
         hit = _exact(key.replace("y", "ll"))  # "Apeyidos": y for ll, as Spanish is spoken
     if hit is None:

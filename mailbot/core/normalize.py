@@ -41,7 +41,7 @@ _EMPTY = frozenset(v.strip(" .") for v in EMPTY_VALUES) | EMPTY_VALUES
 
 def is_empty(value: str) -> bool:
     """A field left empty in words: "-", "n/a", "k.A.", "keine", "нет", "geen"."""
-    return not value.strip() or fold(value).strip(" .") in _EMPTY or fold(value) in _EMPTY
+    return not value.strip() or fold(value).strip(" .()[]") in _EMPTY or fold(value) in _EMPTY
 
 
 def normalize_country(value: str) -> Country:
@@ -83,9 +83,14 @@ _TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.
                     r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 
 
+# What follows "Dr." in German and Austrian degrees: "Dr. med.", "Dr. rer. nat.", "Dr. phil. habil."
+_DEGREE = re.compile(r"^(?:med|phil|rer|nat|jur|iur|dent|vet|habil|h\.\s?c|mult|oec|pol|theol|sc|techn)\.\s+",
+                     re.I)
+
+
 def strip_title(value: str) -> str:
     """"Dr. Anna" -> "Anna", "Prof. Dr. Klaus Weber" -> "Klaus Weber"; a lone word is kept."""
-    while (m := _TITLE.match(value)) and len(value.split()) > 1:
+    while (m := _TITLE.match(value) or _DEGREE.match(value)) and len(value.split()) > 1:
         value = value[m.end():]
     return value
 
@@ -152,6 +157,10 @@ SECOND_GIVEN_NAMES = frozenset(fold(n) for n in (
 
 
 PATRONYMIC = re.compile(r"^\w+(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
+# Surnames of the former Soviet Union, in Cyrillic or Latin letters ("Петренко", "Abdullaev", "Ivanova"):
+# no first name ends so (a first name ending "-ina" or "-in" does: "Marina", "Ирина")
+SOVIET_SURNAME = re.compile(r"\w{3,}(?:енко|ова|ева|ёва|ов|ев|ёв|ский|ская|цкий|цкая|ук|юк|enko|ova|eva|ov|ev"
+                             r"|skiy|skii|sky|skaya|yuk)$", re.I)
 
 
 def split_full_name(full: str) -> tuple[str, str, bool]:
@@ -169,6 +178,8 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
         return "", "", False
     if len(words) == 1:  # "Signe : Ousmane": one word under a full-name label is a first name
         return words[0], "", False
+    if len(words) == 2 and SOVIET_SURNAME.search(words[0]) and not SOVIET_SURNAME.search(words[1]):
+        return words[1], words[0], False  # "Abdullaev Rustam", "Петренко Ольга": surname first
     if len(words) == 3 and PATRONYMIC.match(words[2]) and not PATRONYMIC.match(words[1]):
         return f"{words[1]} {words[2]}", words[0], False  # "Орлов Павел Игоревич": ФИО, surname first
     if len(words) == 3 and PATRONYMIC.match(words[1]):

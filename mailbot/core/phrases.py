@@ -7,13 +7,18 @@ All patterns run on `labels.fold(text)`: lower case, accents removed ("zurückzi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from mailbot.core.labels import fold
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+    """One pattern of many, written as people write ("публикуйте", "тёплый") and folded the way
+    the text is (й -> и, ё -> е, accents off), so a pattern can never miss for its own letters."""
+    text = "|".join(f"(?:{p})" for p in patterns)
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.compile(text, re.I)
 
 
 SIGN_INTENT = _any(
@@ -145,6 +150,14 @@ WITHDRAWAL = _any(
     r"\bmeinen namen nicht\b.{0,20}\b(?:veroffentlich|auffuhr|aufzufuhr|aufnehm|aufzunehm|zu nennen|nennen)",
     r"\bdi non (?:pubblicare|includere|inserire|riportare) il mio nome\b",
     r"\bche il mio nome non (?:venga|sia) (?:pubblicato|inserito|incluso|riportato)\b",
+    r"\btake (?:it|me|my name|my signature) off (?:the|your) list\b",
+    r"\bno longer (?:comfortable|happy|able|willing)\b.{0,40}\b(?:my name|my signature|signing)",
+    r"\bnicht (?:mehr )?(?:offentlich )?genannt werden\b",
+    r"\b(?:eintrag|unterschrift|namen)\b.{0,30}\b(?:herausnehmen|rausnehmen|entfernen|zuruckziehen)",
+    r"\bdesconsider\w*\b.{0,20}\b(?:minha assinatura|meu nome|a assinatura)",
+    r"\b(?:melhor|prefiro|preferia) nao aparecer\b",
+    r"\b(?:mejor|prefiero|preferiria) no aparecer\b", r"\bpreferirei non (?:apparire|comparire|figurare)\b",
+    r"\bje (?:prefere|prefererais) ne pas (?:apparaitre|figurer)\b",
 )
 
 CORRECTION = _any(

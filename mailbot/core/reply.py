@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from mailbot.core.classify import Mail, bounced_recipients, classify
 from mailbot.core.clean import CleanText, clean, quotes_mail_of
 from mailbot.core.decode import DecodedMail, decode_mail
-from mailbot.core.extract import extract_inline, extract_labeled
+from mailbot.core.extract import blank_quoted_label, extract_inline, extract_labeled
 from mailbot.core.fields import build
 from mailbot.core.freeform import FreeForm, extract_free
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
@@ -47,15 +47,20 @@ def read_reply(raw: bytes, rules: ParseRules) -> Reply:
 
 # "i filled it below", "voir ci-dessous", "rellené abajo": the answers are in the quote
 _ANSWERS_BELOW = re.compile(r"\b(?:below|filled|fill(?:ed)? in|rempli|ci-dessous|dessous|abajo|debajo|rellen"
-                            r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat)\w*", re.I)
+                            r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat|done|here you go"
+                            r"|voila|fatto|ecco|hecho|listo|aqui esta|feito|pronto|segue|erledigt|fertig"
+                            r"|готово|вот)\w*", re.I)
 
 
 def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: ParseRules) -> bool:
-    """May the quote hold the signer's answers? Only a quote of the campaign's own mail, when the
-    reply is not to a mail of the bot (whose quote repeats fields already recorded)."""
+    """May the quote hold the signer's answers? Only a quote of the campaign's own mail (its
+    address in the attribution, or a reply quoting a form with a label still blank), when the reply
+    is not to a mail of the bot (whose quote repeats fields already recorded)."""
     if any(is_bot_message_id(m) for m in (decoded.in_reply_to, *decoded.references)):
         return False
-    if not rules.campaign_address or not quotes_mail_of(cleaned, rules.campaign_address):
+    from_campaign = bool(rules.campaign_address) and quotes_mail_of(cleaned, rules.campaign_address)
+    # or a reply whose quote still has a blank label of the appeal's form ("Organisation (facultatif) :")
+    if not from_campaign and not (decoded.in_reply_to and blank_quoted_label(cleaned)):
         return False
     # Nothing written above the quote but the attribution, or words of signing: "Thanks, all
     # good!" above a quoted list of fields is a thank-you, not a signature.

@@ -5,7 +5,8 @@ The history of each set (its blind first run, what was fixed after it) is in its
 
 A reply counts as approved automatically the way the ledger decides it: a signature (or correction) that
 is complete with a confidence at or above `[review] threshold` (0.8). Fields are compared after trivial
-normalization only: surrounding and repeated white space, Unicode NFC; names stay case-sensitive
+normalization only: surrounding and repeated white space, Unicode NFC, a typographic apostrophe (’) as
+a straight one (a mail's HTML and text parts differ there; set 8 noted it); names stay case-sensitive
 ("DUPONT" is not "Dupont"); websites ignore the scheme (http, https or none), a trailing slash and the
 case of the host. A signature is compared on all six fields, a correction on the fields it changes.
 """
@@ -36,7 +37,8 @@ STYLES = ("labeled", "labeled_newline", "html_table", "html_list", "html_para", 
 
 
 def _norm(value: str | None) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", value or "")).strip()
+    value = unicodedata.normalize("NFC", value or "").replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", value).strip()
 
 
 def _norm_web(value: str | None) -> str:
