@@ -151,6 +151,9 @@ _ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaf
                            r"|союз|университет|институт|ассоциац|фонд|e\.v\.|ltd|gmbh|s\.a\.|llp|inc\b", re.I)
 
 
+_TWO_PEOPLE = re.compile(r"^(\S.*?)\s+(?:y|e|and|et|und|и|i|&)\s+([A-ZÀ-ÝА-ЯЁ]\S*(?:\s+\S+){0,3})$")
+
+
 def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, str] | None:
     """(name, presentation, organization, country as written) from the block under a closing
     ("Atentamente," then "Dr. Xavier Oller Solé" / "Catedrático ..." / "Universitat de València" /
@@ -227,6 +230,11 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"name {full!r} differs from the sender's name {sender_name!r}")
     country = found[-1][0] if found else ""
     signatories = 1 if full else 0
+    if m := _TWO_PEOPLE.match(full):
+        # "Pedro Alcántara y Lucía Ramos", "Giovanni e Pietro Caruso": the first person, held
+        first, other = m.group(1), m.group(2)
+        full = first if len(first.split()) > 1 else f"{first} {other.split()[-1]}"
+        signatories = 2
     if len(names) > 1 and len(codes) > 1:
         signatories = len(names)
     rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}]

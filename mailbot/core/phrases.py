@@ -83,6 +83,8 @@ SIGN_INTENT = _any(
     r"|totalmente|pienamente|voll|fully|entierement|completamente|полностью)\b",
     r"\bschliesse mich\b.{0,30}\ban\b", r"\bmeinen namen\b.{0,20}\bhinzufug", r"\bmi associo\b",
     r"\bme associo\b", r"\bme adhiero\b", r"\bje m'associe\b", r"\bje me joins\b",
+    r"подпишите (?:и )?меня", r"\bсолидарн\w* с вами\b",
+    r"\bsolidari\w* (?:with you|avec vous|con ustedes|con vosotros|com voces|con voi|mit euch|mit ihnen)\b",
 )
 
 WITHDRAWAL = _any(
@@ -178,14 +180,17 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"un saluto|cheers|yours|viele grüße|liebe grüße|herzliche grüße|beste grüße|solidarische grüße"
     r"|atentamente|cordialmente|distinti saluti|bien à vous|bien à toi|всего доброго|всего хорошего"
     r"|best wishes|warm regards|warmly|regards|sincerely|solidairement|fraternellement|solidariamente"
-    r"|saludos solidarios|un saludo|solidarisch|с солидарным приветом|in solidarieta|fraternamente)\b",
+    r"|saludos solidarios|un saludo|solidarisch|с солидарным приветом|in solidarieta|fraternamente"
+    r"|mit (?:\w+ )?gr(?:ü|ue)(?:ß|ss)en|un abbraccio|abbracci|bisous|bises|beijos|besos|saudações"
+    r"|обнимаю|всего наилучшего|с наилучшими пожеланиями)\b",
     re.I,
 )
 
 NAME_INTRO = re.compile(
     r"^(?:(?:you can )?(?:put me down|add me|list me) as|my name is|i am|i'm"
     r"|je m'appelle|je suis|me llamo|mi nombre es|soy|meu nome e|o meu nome e"
-    r"|chamo-me|eu sou|sou|ich heisse|mein name ist|ich bin|меня зовут|я|mi chiamo|il mio nome e|sono)\s+",
+    r"|chamo-me|eu sou|sou|ich heisse|mein name ist|ich bin|меня зовут|зовут меня|я|mi chiamo"
+    r"|il mio nome e|sono)\s+",
     re.I,
 )
 
