@@ -45,7 +45,8 @@ COMMON_FORMS: dict[str, str] = {
     "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ", "slovensko": "SK",
     "oesterreich": "AT", "daenemark": "DK", "tuerkei": "TR", "suedafrika": "ZA", "groebritannien": "GB",
     "белоруссия": "BY", "молдавия": "MD", "киргизия": "KG", "туркмения": "TM",
-    "republic of south africa": "ZA", "rsa": "ZA", "burkina": "BF",
+    "republic of south africa": "ZA", "rsa": "ZA", "burkina": "BF", "кыргызстан": "KG", "kyrgyzstan": "KG",
+    "беларусь": "BY", "молдова": "MD", "кот-д'ивуар": "CI",
 }
 # Names that stand for more than one country: never guessed, the reviewer decides.
 # Georgia: also a US state; Guiné: Guinea, but also said for Guinea-Bissau in Portuguese

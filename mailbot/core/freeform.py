@@ -165,7 +165,7 @@ def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, 
         start = len(lines) if tail else None
     if start is None:
         return None
-    block = [ln for ln in seq[start:start + 8] if ln]
+    block = [ln for ln in seq[start:start + 9] if ln and re.search(r"\w", ln)]  # no "--" or "____"
     if not block or not looks_like_name(name := strip_title(block[0].strip(" ,"))):
         return None
     rest = [ln for ln in block[1:] if not _CONTACT.search(ln)]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from mailbot.core import countries
 from mailbot.core.classify import Mail, bounced_recipients, classify
 from mailbot.core.clean import CleanText, clean, quotes_mail_of
 from mailbot.core.decode import DecodedMail, decode_mail
@@ -69,6 +70,23 @@ def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: Pars
     return not own or bool(SIGN_INTENT.search(fold(own)) or _ANSWERS_BELOW.search(fold(own)))
 
 
+def _one_line_entry(raw: dict[str, str]) -> bool:
+    """ "Подпись: Елизавета Фёдорова, студентка, Армения.": a full-name field that goes on with a
+    presentation and a country is split into them (in place); the caller holds the entry."""
+    full = raw.get(FULL_NAME, "")
+    parts = [p.strip(" .") for p in full.split(",") if p.strip(" .")]
+    if len(parts) < 2 or raw.get("country") or len(parts[0].split()) > 4:
+        return False
+    country = next((p for p in parts[1:] if countries.lookup(p)), "")
+    if not country:
+        return False
+    raw[FULL_NAME], raw["country"] = parts[0], country
+    rest = ", ".join(p for p in parts[1:] if p != country)
+    if rest and not raw.get("presentation"):
+        raw["presentation"] = rest
+    return True
+
+
 def _read(raw: bytes, rules: ParseRules) -> Reply:
     decoded = decode_mail(raw if isinstance(raw, bytes) else bytes(raw))
     cleaned = clean(decoded.text)
@@ -118,11 +136,14 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         if not free.full_name and decoded.sender_name and free.has_intent:
             raw_values[FULL_NAME] = decoded.sender_name
             reasons.append("name taken from the sender's display name")
+    one_line = not free_form and _one_line_entry(raw_values)
+    if one_line:
+        reasons.append("name, presentation and country read from one line")
     built = build(raw_values, language=language, campaign_language=rules.language,
                   country_names=rules.country_names, sender_name=decoded.sender_name,
                   free_form=free_form, correction=kind is Kind.correction)
     reasons += list(labeled.reasons) + list(free.reasons) + list(cleaned.reasons) + list(built.reasons)
-    caps = 1.0  # doubts about the whole reply, beyond its fields
+    caps = 0.7 if one_line else 1.0  # doubts about the whole reply, beyond its fields
     if free_form and not free.has_intent:
         caps = min(caps, 0.4)
         reasons.append("no signing phrase: a name and a country were found in the text")

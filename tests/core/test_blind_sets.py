@@ -37,7 +37,7 @@ CHECKS = {
 SHORT = {
     ("heldout6", "free_form"): "free-form name and country 32/38 (84%) on this set, the target is 90%",
     ("heldout7", "free_form"): "free-form name and country 23/28 (82%) on this set, the target is 90%",
-    ("heldout8", "free_form"): "free-form name and country 27/34 (79%) on this set, the target is 90%",
+    ("heldout8", "free_form"): "free-form name and country 28/34 (82%) on this set, the target is 90%",
 }
 
 
