@@ -25,6 +25,11 @@ def kind_of(body: str) -> Kind:
     "Вынуждена попросить вас, чтобы моё имя всё-таки не фигурировало в опубликованном списке.",
     "Je préférerais finalement que mon nom n'apparaisse pas parmi les signataires.",
     "Ich möchte Sie leider bitten, meinen Namen nicht mit zu veröffentlichen.",
+    "I would be grateful if you could take it off the list before publication.",
+    "Ich möchte doch lieber nicht öffentlich genannt werden.",
+    "Vocês podem desconsiderar a minha assinatura?",
+    # a pattern written with "й" must match text folded to "и"
+    "Если можно, не публикуйте моё имя вместе с остальными.",
     "Je préférerais que mon nom ne figure pas sur la liste.",
     "Me pidieron que no aparezca mi nombre en la lista pública por ahora.",
     "Por motivos profissionais, gostaria que o meu nome não constasse da lista a publicar.",
@@ -47,3 +52,10 @@ def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
 ])
 def test_a_missing_name_is_not_a_withdrawal(body):
     assert kind_of(body) is not Kind.withdrawal
+
+
+def test_a_question_with_only_a_country_is_a_question():
+    """A form-like line ("Страна — Узбекистан") in a question about signing makes no signature."""
+    body = ("Можно ли подписать обращение анонимно? Я работаю в школе.\n"
+            "Страна — Узбекистан, если это важно.\n\nСпасибо,\nТимур")
+    assert kind_of(body) is Kind.question
