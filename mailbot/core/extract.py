@@ -87,7 +87,7 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
             if starts and begin < starts[-1][1]:
                 continue
             before = line[:begin].rstrip()
-            boundary = before[-1:] in (",", ";", "|", ".", "!", "?") or \
+            boundary = before[-1:] in (",", ";", "|", ".", "!", "?", ":") or \
                 line[len(before):begin].count(" ") >= 2
             if before and not boundary and not starts:
                 continue

@@ -26,6 +26,7 @@ from mailbot.core.normalize import (
     normalize_name,
     normalize_website,
     split_full_name,
+    strip_first_name_title,
     strip_title,
 )
 
@@ -54,6 +55,24 @@ def _swapped(first: str, name: str) -> bool:
 def _looks_like_names(display: str) -> bool:
     """A display name made of names, not a login ("jcsantos.metal", "user_1987")."""
     return " " in display.strip() or not re.search(r"[._\d]", display)
+
+
+def _display_reversed(first: str, name: str, sender_name: str) -> bool:
+    """ "Nome: Bianchi / Cognome: Giulia" from "Giulia Bianchi". Not said of display names written
+    surname first on purpose: a comma or capitals ("Dupont, Jean", "DUPONT Jean"), a particle first
+    ("Van den Bossche Jean-Luc"), a short surname of East Asian style ("Lim Wei Ling", "Park Min-jun"),
+    or a script other than Latin (Russian display names are often surname first)."""
+    if "," in sender_name or any(w.isupper() and len(w) > 1 for w in sender_name.split()):
+        return False
+    if any(ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in sender_name):
+        return False
+    shown = re.findall(r"\w+", fold(sender_name))
+    firsts, names = re.findall(r"\w+", fold(first)), re.findall(r"\w+", fold(name))
+    if not (shown and firsts and names) or shown[0] in PARTICLES or len(names[0]) <= 4:
+        return False
+    if names[0] not in shown or firsts[0] not in shown or names[0] == firsts[0]:
+        return False
+    return shown.index(firsts[0]) > shown.index(names[0])
 
 
 def same_person(name: str, other: str) -> bool:
@@ -144,8 +163,8 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
 _PATRONYMIC = PATRONYMIC
 
 
-def _untitled(value: str, score: _Score) -> str:
-    stripped = strip_title(value)
+def _untitled(value: str, score: _Score, first_name: bool = False) -> str:
+    stripped = strip_first_name_title(value) if first_name else strip_title(value)
     if stripped != value:
         score.note(f"title {value[:len(value) - len(stripped)].strip()!r} left out of the name")
     return stripped
@@ -153,7 +172,7 @@ def _untitled(value: str, score: _Score) -> str:
 
 def _names(raw: Mapping[str, str], language: str, score: _Score,
            sender_name: str = "") -> tuple[str, str]:
-    first, name, full = (_untitled(_text(raw.get(k, "")), score)
+    first, name, full = (_untitled(_text(raw.get(k, "")), score, first_name=k == "first_name")
                          for k in ("first_name", "name", labels.FULL_NAME))
     reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
     raw_first = first
@@ -195,9 +214,13 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
     for value, surname in ((first, False), (name, True)):
-        fixed, changed = normalize_name(value, surname=surname)
+        fixed, changed = normalize_name(value, surname=surname, language=language)
         if changed:
             score.note(f"capitalisation of {value!r} repaired")
+            words = fixed.split()
+            if surname and len(words) > 1 and words[0].lower() in PARTICLES and words[0][:1].isupper():
+                # "le goff" -> "Le Goff" by the form's language; but "de Gaulle", and "del Río" in Spain
+                score.cap(0.7, f"capital of the particle in {fixed!r} guessed: check")
         if fixed and (_BAD_NAME.search(fixed) or len(fixed) > 60 or len(fixed.split()) > 5):
             score.cap(0.3, f"name does not look like a name: {fixed!r}")
         out.append(fixed)
@@ -260,6 +283,9 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
             score.cap(0.7, f"name differs from the sender's name {sender_name!r}")
         if first and name and _swapped(first, name):
             score.cap(0.6, f"the first name {first!r} looks like a surname: first name and name swapped?")
+        elif first and name and sender_name and _display_reversed(first, name, sender_name):
+            score.cap(0.6, f"first name and name in the other order in the sender's name {sender_name!r}: "
+                           "swapped?")
     if free_form:
         score.cap(FREE_FORM_CAP, "name and country guessed from free text")
     return Built(fields, named, kind, round(min(score.value, score.complete), 2), tuple(score.reasons),

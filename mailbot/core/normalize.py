@@ -88,6 +88,20 @@ _DEGREE = re.compile(r"^(?:med|phil|rer|nat|jur|iur|dent|vet|habil|h\.\s?c|mult|
                      re.I)
 
 
+# Before a first name in its own field, a clerical or honorific word needs no dot: "don Ciro",
+# "о. Георгий", "Padre Júlio", "Suor Anna"
+_FIRST_NAME_TITLE = re.compile(r"^(?:don|dom|padre|pe\.|fra|frei|suor|sor|pater|о\.|отец|иерей|мать|dott"
+                               r"|dr\.?-ing\.|dipl\.-ing\.|mag\.|ing\.)\s+", re.I)
+
+
+def strip_first_name_title(value: str) -> str:
+    """ "don Ciro" -> "Ciro", "Dr.-Ing. Thomas" -> "Thomas", in a first-name field; a lone word is kept."""
+    value = strip_title(value)
+    while (m := _FIRST_NAME_TITLE.match(value)) and len(value.split()) > 1:
+        value = strip_title(value[m.end():])
+    return value
+
+
 def strip_title(value: str) -> str:
     """"Dr. Anna" -> "Anna", "Prof. Dr. Klaus Weber" -> "Klaus Weber"; a lone word is kept."""
     while (m := _TITLE.match(value) or _DEGREE.match(value)) and len(value.split()) > 1:
@@ -112,10 +126,18 @@ def _fix_word(word: str, first: bool) -> str:
     return low[:1].upper() + low[1:]
 
 
-def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
+# A surname re-cased from capitals or lower case: which leading particles are written with a capital.
+# Italian "De Luca", "Di Maio", "Della Valle", "La Rocca"; French "Le Goff", "La Fontaine" (but "de
+# Gaulle"); elsewhere lower case ("van der Linden", "del Caño", "da Silva").
+_CAPITAL_PARTICLES = {"it": {"de", "di", "da", "del", "della", "degli", "la", "lo", "li", "le"},
+                      "fr": {"le", "la", "les"}}
+
+
+def normalize_name(value: str, surname: bool = False, language: str = "") -> tuple[str, bool]:
     """NFC, spaces collapsed, ALL CAPS or all lower case repaired; (name, case_was_fixed).
 
-    A surname printed after its first name keeps a leading particle lower case ("van der Linden").
+    A surname printed after its first name keeps a leading particle lower case ("van der Linden"),
+    except where its language writes it with a capital ("De Luca", "Le Goff").
     """
     text = unicodedata.normalize("NFC", value)
     text = re.sub(r"\s+", " ", text).strip(" \t,;:\"'«»“”()[]")
@@ -135,6 +157,9 @@ def normalize_name(value: str, surname: bool = False) -> tuple[str, bool]:
             n = particle.count(" ") + 1
             if (i > 0 or surname) and " ".join(words[i:i + n]).lower() == particle and i + n < len(words):
                 fixed += [w.lower() for w in words[i:i + n]]
+                capital = _CAPITAL_PARTICLES.get(language.split()[0] if language else "", set())
+                if i == 0 and surname and fold(words[0]) in capital:
+                    fixed[-n] = fixed[-n].capitalize()
                 i += n
                 matched = True
                 break

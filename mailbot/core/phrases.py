@@ -160,6 +160,14 @@ WITHDRAWAL = _any(
     r"\b(?:melhor|prefiro|preferia) nao aparecer\b",
     r"\b(?:mejor|prefiero|preferiria) no aparecer\b", r"\bpreferirei non (?:apparire|comparire|figurare)\b",
     r"\bje (?:prefere|prefererais) ne pas (?:apparaitre|figurer)\b",
+    r"\bwiderruf\w*\b.{0,30}\b(?:unterschrift|unterzeichnung|zustimmung)",
+    r"\bmeinen namen\b.{0,20}\bnicht\b.{0,20}\b(?:veroffentlich|nennen|auffuhr|aufnehm|aufzunehm)",
+    r"(?:мое|моё) имя\b.{0,10}\bне (?:появится|появлялось|публиковалось|публиковали|публиковать|фигурировало"
+    r"|указывали|указывать|включали|включать|ставили)",
+    r"\bnao (?:ter|ver) (?:o )?meu nome (?:publicado|divulgado|na lista)",
+    r"\bdesconsider\w*\b.{0,25}\b(?:mensagem|e-?mail|assinatura|adesao)",
+    r"\bno (?:publiquen|publicaran|publicasen|incluyan|incluyeran|pongan|pusieran) mi (?:nombre|firma)\b",
+    r"\brevoke\b.{0,20}\bmy (?:signature|name)",
 )
 
 CORRECTION = _any(
@@ -176,7 +184,8 @@ CORRECTION = _any(
 SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
     r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
-    r"atenciosamente|grüße|gruß|mit freundlichen|danke|с уважением|спасибо|saluti|cordiali|grazie|"
+    r"atenciosamente|grüße|gruß|grüsse|gruss|freundliche|mit freundlichen|danke|с уважением|спасибо|saluti"
+    r"|cordiali|grazie|"
     r"un saluto|cheers|yours|viele grüße|liebe grüße|herzliche grüße|beste grüße|solidarische grüße"
     r"|atentamente|cordialmente|distinti saluti|bien à vous|bien à toi|всего доброго|всего хорошего"
     r"|best wishes|warm regards|warmly|regards|sincerely|solidairement|fraternellement|solidariamente"

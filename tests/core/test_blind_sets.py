@@ -25,6 +25,7 @@ SETS = {
     "heldout6": ("held-out set 6", 210, 30, 4),
     "heldout7": ("held-out set 7", 210, 30, 3),
     "heldout8": ("held-out set 8", 210, 30, 0),
+    "heldout9": ("held-out set 9", 210, 29, 5),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,
