@@ -53,6 +53,7 @@ _AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di
 def _places(part: str) -> list[str]:
     """Where a city may stand in a part: the whole part ("Москва", "21073 Hamburg") or after a
     preposition ("infirmière à Grenoble", "живу в Москве"), longest first."""
+    part = re.sub(r"^(?:г|гор|city of|ciudad de|cidade de)\.?\s+", "", part, flags=re.I)  # "г. Екатеринбург"
     out = [part, *(p.strip() for p in re.split(r"/|\s[-–—]\s", part) if p.strip() != part)]
     for m in _AT_PLACE.finditer(part):
         words = m.group(1).rstrip(".").split()
@@ -138,7 +139,8 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
             continue
         if 2 <= len(short) <= 5:
             first = _parts(short[0])
-            if any(_country(p) for b in short for p in _parts(b)) and first and looks_like_name(first[0]):
+            if any(_country(p) or city_country(p) for b in short for p in _parts(b)) and first and \
+                    looks_like_name(first[0]):  # "Laura Mensah" / "Canada", "Ursula Meier-Imhof" / "Bern"
                 return "\n".join(short), False
         short = []
     return "", False
@@ -210,7 +212,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
             reasons.append(f"country {found[0][0]!r} read inside a sentence")
     if not found:  # "infirmière à Grenoble", "Москва" under the name: the city's country, a guess
-        cities = {(place, c) for p in everywhere() for place in _places(p) if (c := city_country(place))}
+        where = [*everywhere(), *(ln.strip() for ln in lines if ln and SIGN_OFF.match(ln.strip()))]
+        cities = {(place, c) for p in where for place in _places(p) if (c := city_country(place))}
         if len({c for _, c in cities}) == 1:
             found = [min(sorted(cities), key=lambda g: len(g[0]))]
             reasons.append(f"country guessed from the city {found[0][0]!r}")
@@ -245,6 +248,10 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         full, presentation, organization, block_country = block
         if block_country:  # a country named in the block beats a guess from a city or a word
             country, codes = block_country, {_country(block_country) or ""}
+        elif not found and (near := next(((pl, c) for ln in [*lines, *(tail or [])] if ln
+                                          for pl in _places(ln.strip()) if (c := city_country(pl))), None)):
+            country, codes = near[0], {near[1]}  # "Viele Grüße aus Graz" above the block
+            reasons.append(f"country guessed from the city {near[0]!r}")
         reasons.append("name read from the signature block")
         signatories = 1
     if len(codes) > 1:

@@ -178,7 +178,7 @@ SECOND_GIVEN_NAMES = frozenset(fold(n) for n in (
     "Augusto", "Ricardo", "Gabriel", "Alejandro", "Felipe", "Rafael", "Jorge", "Juan", "Carmen", "Rosa",
     "Pierre", "Marie", "Claude", "Luc", "Paul", "Michel", "Anne", "Louis", "Giovanni", "Pietro", "Paolo",
     "Karl", "Heinz", "Peter", "Josef", "Maria", "Eugenia", "Victoria", "Fernando", "Guadalupe", "Inés",
-    "Zahra", "Zohra", "Ezzahra", "Tidiane",
+    "Zahra", "Zohra", "Ezzahra", "Tidiane", "Vinícius", "Vinicius", "Henrique", "Gabriela", "Aparecida",
 ))
 
 

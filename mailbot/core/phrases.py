@@ -71,7 +71,7 @@ SIGN_INTENT = _any(
     r"|minha assinatura)\b", r"\bassino embaixo\b", r"\beu apoio\b",
     r"\b(?:nehmen sie|nehmt|setzen sie|setzt|fugen sie|fugt|tragen sie|tragt)\b.{0,20}"
     r"\b(?:meinen namen|mich|meine unterschrift)\b",
-    r"\b(?:mochte|will|werde)\b.{0,12}\b(?:unterschreiben|unterzeichnen)\b",
+    r"\b(?:mochte|will|werde)\b.{0,30}\b(?:unterschreiben|unterzeichnen)\b",
     r"(?:добавьте|включите|внесите|поставьте|запишите)\b.{0,15}(?:мо[юйе]|меня)",
     r"(?:прошу|просим)\s+(?:добавить|включить|внести|учесть)",
     r"(?:додайте|включіть|внесіть)\b.{0,15}(?:мій|мене)",

@@ -38,10 +38,10 @@ CHECKS = {
 SHORT = {
     ("heldout6", "free_form"): "free-form name and country 32/38 (84%) on this set, the target is 90%",
     ("heldout7", "free_form"): "free-form name and country 23/28 (82%) on this set, the target is 90%",
-    ("heldout8", "free_form"): "free-form name and country 28/34 (82%) on this set, the target is 90%",
+    ("heldout8", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
     ("heldout9", "clean_labeled"): "clean labeled replies approved right 76/82 (93%) on this set, the target "
                                    "is 95%",
-    ("heldout9", "free_form"): "free-form name and country 19/35 (54%) on this set, the target is 90%",
+    ("heldout9", "free_form"): "free-form name and country 21/35 (60%) on this set, the target is 90%",
 }
 
 
