@@ -87,10 +87,12 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
             if starts and begin < starts[-1][1]:
                 continue
             before = line[:begin].rstrip()
-            boundary = before[-1:] in (",", ";", "|", ".", "!", "?", ":") or \
+            boundary = before[-1:] in (",", ";", "|", ".", "!", "?", ":", "/") or \
                 line[len(before):begin].count(" ") >= 2
             if before and not boundary and not starts:
                 continue
+            if starts and "/" in line[begin:pos]:
+                continue  # "Nombre: Rosa / Apellidos: Quispe": "Apellidos", not "Rosa / Apellidos"
             if hit := labels.lookup(line[begin:pos]):
                 if before and not boundary and (hit[0] == labels.IGNORED or
                                                 hit[0] in {s[2][0] for s in starts}):
@@ -103,7 +105,7 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
         end = starts[n + 1][0] if n + 1 < len(starts) else len(line)
         value = line[value_start:end].strip()
         if n + 1 < len(starts):
-            value = value.rstrip(",;|").strip()
+            value = value.rstrip(",;|/").strip()
         value = re.sub(r"^[*_]+\s*", "", value)  # Gmail's plain text of bold labels: "*Nombre:* Carmen"
         if value.endswith(("*", "_")) and value.count(value[-1]) == 1:
             value = value[:-1].rstrip()
@@ -121,7 +123,9 @@ def sentence_fields(text: str) -> tuple[tuple[str, str, str, str], ...]:
     best: tuple[tuple[str, str, str, str], ...] = ()
     for sentence in re.split(r"(?<=[.!?])\s+", line):
         found: list[tuple[str, str, str, str]] = []
-        for part in re.split(r"\s*[,;]\s+", sentence.strip()):
+        # parts end at ";" when the writer used them ("Nom = Rochat ; Pays = Suisse"), else at ","
+        separator = r"\s*;\s*" if sentence.count(";") >= 2 else r"\s*[,;]\s+"
+        for part in re.split(separator, sentence.strip()):
             if parsed := split_labeled(part):
                 found += [p for p in parsed if p[2]]
                 continue
@@ -130,6 +134,10 @@ def sentence_fields(text: str) -> tuple[tuple[str, str, str, str], ...]:
                 if hit := labels.lookup(" ".join(words[:k])):
                     found.append((hit[0], hit[1], " ".join(words[k:]).rstrip(".!"), " ".join(words[:k])))
                     break
+            else:
+                if found and part:  # "Présentation: Secrétaire syndical, secteur santé": the value goes on
+                    f = found[-1]
+                    found[-1] = (f[0], f[1], f"{f[2]}, {part}", f[3])
         found = [f for f in found if f[0] != labels.IGNORED]
         if len(found) >= 3 and len({f[0] for f in found}) == len(found) and len(found) > len(best):
             best = tuple((f[0], f[1], f[2].rstrip(".!").strip(), f[3]) for f in found)

@@ -83,8 +83,11 @@ def same_person(name: str, other: str) -> bool:
         return True
     if {fold(anyascii(w)) for w in words} & {fold(anyascii(w)) for w in others}:
         return True  # "Ион Русу" and "Ion Rusu"
-    return bool({_skeleton(w) for w in words if len(_skeleton(w)) >= 3}
-                & {_skeleton(w) for w in others})
+    mine = {_skeleton(w) for w in words if len(_skeleton(w)) >= 3}
+    theirs = {_skeleton(w) for w in others if len(_skeleton(w)) >= 3}
+    # "Ivanovs" for "Иванов": Latvian and Lithuanian add an ending
+    return any(a == b or len(a) >= 3 and len(b) - len(a) == 1 and b.startswith(a)
+               or len(b) >= 3 and len(a) - len(b) == 1 and a.startswith(b) for a in mine for b in theirs)
 
 
 @dataclass(frozen=True)

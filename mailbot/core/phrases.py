@@ -168,6 +168,9 @@ WITHDRAWAL = _any(
     r"\bdesconsider\w*\b.{0,25}\b(?:mensagem|e-?mail|assinatura|adesao)",
     r"\bno (?:publiquen|publicaran|publicasen|incluyan|incluyeran|pongan|pusieran) mi (?:nombre|firma)\b",
     r"\brevoke\b.{0,20}\bmy (?:signature|name)",
+    r"\bне (?:публиковать|указывать|включать|ставить) (?:мое|моё|мою) (?:имя|фамилию|подпись)",
+    r"\b(?:me dejen|dejenme) (?:afuera|fuera)\b", r"\bmejor no (?:figure|aparezca|figurar|aparecer)\b",
+    r"\bmy name (?:could|can|would|should|might) be (?:left off|removed|taken off|withdrawn|omitted)\b",
 )
 
 CORRECTION = _any(
@@ -185,6 +188,7 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"^(in solidarity|solidarity|solidarité|salutations|cordialement|amitiés|best|regards|"
     r"kind regards|thanks|thank you|merci|saludos|un abrazo|abrazos|gracias|abraços|obrigad|"
     r"atenciosamente|grüße|gruß|grüsse|gruss|freundliche|mit freundlichen|danke|с уважением|спасибо|saluti"
+    r"|avec mes (?:meilleures |sinceres |sincères )?salutations|bien cordialement|sincères salutations"
     r"|cordiali|grazie|"
     r"un saluto|cheers|yours|viele grüße|liebe grüße|herzliche grüße|beste grüße|solidarische grüße"
     r"|atentamente|cordialmente|distinti saluti|bien à vous|bien à toi|всего доброго|всего хорошего"

@@ -26,6 +26,7 @@ SETS = {
     "heldout7": ("held-out set 7", 210, 30, 3),
     "heldout8": ("held-out set 8", 210, 30, 0),
     "heldout9": ("held-out set 9", 210, 29, 5),
+    "heldout10": ("held-out set 10", 210, 29, 5),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,
@@ -39,9 +40,10 @@ SHORT = {
     ("heldout6", "free_form"): "free-form name and country 32/38 (84%) on this set, the target is 90%",
     ("heldout7", "free_form"): "free-form name and country 23/28 (82%) on this set, the target is 90%",
     ("heldout8", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
-    ("heldout9", "clean_labeled"): "clean labeled replies approved right 76/82 (93%) on this set, the target "
+    ("heldout9", "clean_labeled"): "clean labeled replies approved right 77/82 (94%) on this set, the target "
                                    "is 95%",
     ("heldout9", "free_form"): "free-form name and country 21/35 (60%) on this set, the target is 90%",
+    ("heldout10", "free_form"): "free-form name and country 21/33 (64%) on this set, the target is 90%",
 }
 
 
