@@ -152,12 +152,13 @@ def demonym(word: str) -> str | None:
     if len(w) < 6 or " " in w or not w.isalpha() or w in _NOT_DEMONYMS:
         return None
     names = index(common=True)
-    for ending in _DEMONYM_ENDINGS:
+    for ending in (key(e) for e in _DEMONYM_ENDINGS):  # folded as the word is: "ский" is "скии"
         stem = w[: -len(ending)] if w.endswith(ending) else ""
         if len(stem) < 3:
             continue
         codes = {code for name, code in names.items() if " " not in name and (
             name.startswith(stem) and len(name) - len(stem) <= 3 and (len(stem) >= 4 or len(name) <= 4)
+            or len(stem) >= 6 and name.startswith(stem[:-1]) and len(name) == len(stem)  # "российск-ий"
             # "brasileir-a": "brasil"; "cub-ano": "cuba"; "togol-ais": "togo"
             or len(name) >= 4 and stem.startswith(name) and len(stem) - len(name) <= 1)}
         if len(codes) == 1:

@@ -112,7 +112,9 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
         after = line.split(":", 1)[1].strip() if ":" in line[m.start():] else ""
         if after:
             return after, True
-        tail = line[m.end():].lstrip(" .!,;-–—")  # "Assino. María José García, Espanha."
+        word = re.compile(r"\w*").match(fold(line), m.end())  # to the word's end: "подписыва|юсь"
+        end = word.end() if word else m.end()
+        tail = line[end:].lstrip(" .!,;-–—")  # "Assino. María José García, Espanha."
         if any(looks_like_name(p) for p in _parts(tail)):
             return tail, True
         block: list[str] = []
@@ -127,8 +129,16 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
         # "My name is Jean Dupont, teacher in France, and I sign.": the phrase ends the line
         if any(looks_like_name(p) for p in _parts(line)):
             return line, True
-        return "", True
+        found, _ = _name_and_place(lines)  # "Laura Mensah" / "Canada" above "Full solidarity"
+        return found, True
+    return _name_and_place(lines)
+
+
+def _name_and_place(lines: list[str]) -> tuple[str, bool]:
+    """Without a signing phrase: a line with a person's name and a country or city, or a short block."""
     for line in lines:  # no signing phrase: a line with a person's name and a country (or city)
+        if re.search(r"\d", line):
+            continue  # "Bremer Str. 3, 21073 Hamburg": an address, not a name
         parts = _parts(line)
         if any(_country(p) or city_country(p) for p in parts) and any(looks_like_name(p) for p in parts):
             return line, False
@@ -218,7 +228,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             found = [min(sorted(cities), key=lambda g: len(g[0]))]
             reasons.append(f"country guessed from the city {found[0][0]!r}")
     if not found:  # "Kossi Agbeko, togolais, étudiant": a word for the country's people
-        words = {(w, c) for p in everywhere() if not looks_like_name(p)
+        where = [*everywhere(), *(ln for ln in [*lines, *(tail or [])] if ln)]  # signing lines too
+        words = {(w, c) for p in where if not looks_like_name(p)
                  for w in re.findall(r"[^\W\d_]{6,}", p) if (c := countries.demonym(w))}
         if len({c for _, c in words}) == 1:
             found = [min(sorted(words))]

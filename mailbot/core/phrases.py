@@ -83,7 +83,9 @@ SIGN_INTENT = _any(
     r"|totalmente|pienamente|voll|fully|entierement|completamente|полностью)\b",
     r"\bschliesse mich\b.{0,30}\ban\b", r"\bmeinen namen\b.{0,20}\bhinzufug", r"\bmi associo\b",
     r"\bme associo\b", r"\bme adhiero\b", r"\bje m'associe\b", r"\bje me joins\b",
-    r"подпишите (?:и )?меня", r"\bсолидарн\w* с вами\b",
+    r"подпишите (?:и )?меня", r"\bсолидарн\w* с вами\b", r"(?:^|[.!]\s*)(?:полностью|целиком) поддерживаю\b",
+    r"\b(?:toute ma|ma pleine|mi total|mi plena|toda a minha|minha total|tutta la mia|meine volle|my full"
+    r"|full|total|totale) solidari",
     r"\bsolidari\w* (?:with you|avec vous|con ustedes|con vosotros|com voces|con voi|mit euch|mit ihnen)\b",
 )
 

