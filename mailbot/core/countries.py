@@ -70,9 +70,13 @@ COMMON_LANGUAGES = frozenset(_PREFERRED) | {"nl", "pl", "sv", "da", "nb", "fi", 
                                             "tr", "el", "uk", "ro", "hu", "sk", "sl", "hr", "sr"}
 
 
-@functools.lru_cache(maxsize=2)
 def index(common: bool = False) -> dict[str, str]:
     """Folded name -> code, over all CLDR base locales (or the common ones); ambiguous names out."""
+    return _index(bool(common))  # one cache entry per kind, however it is called
+
+
+@functools.cache
+def _index(common: bool) -> dict[str, str]:
     found: dict[str, set[str]] = {}
     preferred: dict[str, str] = {}
     codes = set(Locale.parse("en").territories)
