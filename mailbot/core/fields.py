@@ -41,8 +41,8 @@ def _skeleton(word: str) -> str:
 
 
 def _swapped(first: str, name: str) -> bool:
-    """ "Nombre: Hernández López / Apellidos: José Antonio": a word of the first name ends like a
-    Spanish patronymic surname (-ez; no first name does, where -es is common: "Andrés", "Inês")."""
+    """A surname in the first-name field: "Nombre: Hernández López" (a Spanish patronymic surname
+    ends in -ez, no first name does, where -es is common: "Andrés", "Inês"), "Имя: Петренко"."""
     words = [w for w in re.findall(r"\w+", fold(first)) if w not in PARTICLES]
     if not name.split():
         return False
@@ -163,9 +163,6 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
-_PATRONYMIC = PATRONYMIC
-
-
 def _untitled(value: str, score: _Score, first_name: bool = False) -> str:
     stripped = strip_first_name_title(value) if first_name else strip_title(value)
     if stripped != value:
@@ -212,7 +209,7 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
                 score.cap(0.85, "")
     if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w", first) or "&" in first:
         score.cap(0.3, f"the first name {first!r} names several people: several signatories?")
-    if any(_PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
+    if any(PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
         # kept or left out? Careful organizers differ ("Иван Петрович" or "Иван"): one decides
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
