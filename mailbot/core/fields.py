@@ -35,6 +35,11 @@ _MARKUP = re.compile(r"<\s*/?\s*[a-z][^>]*>|javascript:|&#", re.I)
 _BAD_NAME = re.compile(r"[\d@<>{}\[\]=/\\|_#$%^*+~]|https?:|www\.|\ufffd")
 
 
+# An organization field answered with "none of any": independent, freelance, self-employed
+_NO_ORGANIZATION = re.compile(r"independ\w*|unabhangig|indipendente|независим\w*|self-employed|freelance"
+                              r"|freelancer|autonom[oa]|autonome|selbststandig|selbstandig|privat|private")
+
+
 def _skeleton(word: str) -> str:
     """A word's consonants in Latin letters: "Дмитрий", "Dmitriy", "Dmitry" all give "dmtr"."""
     return re.sub(r"[aeiouyj']", "", anyascii(word).lower())
@@ -207,7 +212,7 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
                 score.cap(0.6, f"name split uncertain: {source!r}")
             else:
                 score.cap(0.85, "")
-    if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w", first) or "&" in first:
+    if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w|[,/+]", first) or "&" in first:  # "Marco, Silvia"
         score.cap(0.3, f"the first name {first!r} names several people: several signatories?")
     if any(PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
         # kept or left out? Careful organizers differ ("Иван Петрович" or "Иван"): one decides
@@ -250,6 +255,9 @@ def build(raw: Mapping[str, str], *, language: str, campaign_language: str,
         if not website:
             score.cap(0.7, "")
     presentation, organization = _text(raw.get("presentation", "")), _text(raw.get("organization", ""))
+    if _NO_ORGANIZATION.fullmatch(fold(organization).strip("()[] .")):
+        score.note(f"organization {organization!r} read as none")
+        organization = ""  # "(independent)", "freelance": no organization to print
     for label, value in (("presentation", presentation), ("organization", organization)):
         letters = [ch for ch in value if ch.isalpha()]
         long_words = sum(len(re.sub(r"\W", "", w)) >= 6 for w in value.split())

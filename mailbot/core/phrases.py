@@ -50,7 +50,8 @@ SIGN_INTENT = _any(
     r"(?:^|[.!]\s*|\bjo )signo\b",  # Catalan "(jo) signo"; Spanish "signo" is a symbol
     r"\bje (?:la |le )?sign", r"\bj'ajoute mon nom\b", r"\bajoute[zr]? mon nom\b", r"\bje m'associe\b",
     r"\bnous signons\b", r"\bje souhaite signer\b",
-    r"\bfirmo\b", r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
+    r"(?<!que )\bfirmo\b",  # not "me dijo que firmó": folded, it is "firmo"
+    r"\bquiero firmar\b", r"\b(?:anadan|agreguen|anadid|incluyan) mi (?:nombre|firma)\b",
     r"\bme (?:sumo|adhiero)\b", r"\bsuscribo\b", r"\bfirmamos\b",
     r"\bassino\b", r"\bquero assinar\b", r"\b(?:adicionem|acrescentem|incluam) (?:o )?meu nome\b",
     r"\bsubscrevo\b", r"\bassinamos\b",
@@ -173,6 +174,15 @@ WITHDRAWAL = _any(
     r"\bне (?:публиковать|указывать|включать|ставить) (?:мое|моё|мою) (?:имя|фамилию|подпись)",
     r"\b(?:me dejen|dejenme) (?:afuera|fuera)\b", r"\bmejor no (?:figure|aparezca|figurar|aparecer)\b",
     r"\bmy name (?:could|can|would|should|might) be (?:left off|removed|taken off|withdrawn|omitted)\b",
+    r"\bmi nombre no se (?:publique|publicara|publicase|incluya|incluyera|muestre|mostrara)\b",
+    r"\b(?:veroffentlichung|nennung)\b.{0,25}\b(?:namens|unterschrift)\b.{0,25}"
+    r"\b(?:absehen|abzusehen|verzichten)",
+    r"\bprefer\w*\b.{0,25}\bne pas (?:apparaitre|figurer"
+    r"|etre (?:cite|citee|mentionne|mentionnee|publie|publiee))",
+    r"\brather not (?:be |have my name )?(?:listed|named|included|published|on the list|appear)",
+    r"\bprefer\w*\b.{0,20}\bno (?:figurar|aparecer|ser (?:nombrad|mencionad|publicad))",
+    r"\bprefer\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
+    r"\bprefer\w*\b.{0,20}\bnon (?:comparire|figurare|apparire|essere (?:nominat|menzionat|pubblicat))",
 )
 
 CORRECTION = _any(
@@ -210,7 +220,8 @@ NAME_INTRO = re.compile(
 )
 
 # "Before I sign, ...", "bevor ich unterschreibe": a signing word that is not (yet) a signature
-CONDITIONAL = _any(r"\b(?:before|if|once|when)\b", r"\b(?:avant de|avant que|si)\b",
+CONDITIONAL = _any(r"\b(?:before|if|once|when|but first)\b", r"\b(?:avant de|avant que|si|mais d'abord)\b",
+                   r"\b(?:pero primero|mas primeiro|aber zuerst|ma prima)\b", r"но сначала",
                    r"\b(?:antes de|antes que|si|cuando)\b", r"\b(?:antes de|se|quando)\b",
                    r"\b(?:bevor|wenn|falls|sobald)\b", r"(?:прежде чем|перед тем как|если|когда)",
                    r"\b(?:prima di|se|quando)\b")

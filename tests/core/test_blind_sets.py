@@ -27,6 +27,7 @@ SETS = {
     "heldout8": ("held-out set 8", 210, 30, 0),
     "heldout9": ("held-out set 9", 210, 29, 5),
     "heldout10": ("held-out set 10", 210, 29, 5),
+    "heldout11": ("held-out set 11", 200, 27, 0),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,

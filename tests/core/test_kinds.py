@@ -30,6 +30,9 @@ def kind_of(body: str) -> Kind:
     "Vocês podem desconsiderar a minha assinatura?",
     # a pattern written with "й" must match text folded to "и"
     "Если можно, не публикуйте моё имя вместе с остальными.",
+    "Les agradecería que mi nombre no se publique.",
+    "Leider muss ich Sie bitten, von einer Veröffentlichung meines Namens abzusehen.",
+    "Je préférerais finalement ne pas figurer parmi les signataires.",
     "Je préférerais que mon nom ne figure pas sur la liste.",
     "Me pidieron que no aparezca mi nombre en la lista pública por ahora.",
     "Por motivos profissionais, gostaria que o meu nome não constasse da lista a publicar.",
@@ -58,4 +61,13 @@ def test_a_question_with_only_a_country_is_a_question():
     """A form-like line ("Страна — Узбекистан") in a question about signing makes no signature."""
     body = ("Можно ли подписать обращение анонимно? Я работаю в школе.\n"
             "Страна — Узбекистан, если это важно.\n\nСпасибо,\nТимур")
+    assert kind_of(body) is Kind.question
+
+
+@pytest.mark.parametrize("body", [
+    "¿Dónde puedo ver la lista de firmantes? Mi profesora me dijo que firmó pero no la encuentro.",
+    "Безопасно ли подписывать? Хочу подписать, но сначала хотелось бы понять риски.",
+])
+def test_a_question_about_signing_is_not_a_signature(body):
+    """Someone else signed ("que firmó", folded to "firmo"), or the writer will sign "but first" asks."""
     assert kind_of(body) is Kind.question
