@@ -181,11 +181,24 @@ def _delivery_reports(msg: Message) -> tuple[DeliveryReport, ...]:
         text = ""
         payload = part.get_payload()
         if isinstance(payload, list):  # the stdlib parses the blocks as header-only messages
-            text = "\n\n".join(str(p) for p in payload if isinstance(p, Message))
+            # their header lines, not str(p): flattening a block with a stray byte raises
+            text = "\n\n".join("\n".join(f"{k}: {v}" for k, v in _items(p))
+                               for p in payload if isinstance(p, Message))
         else:
             text = _part_text(part)
         out += _parse_delivery_status(text)
     return tuple(out)
+
+
+def _items(block: Message) -> list[tuple[str, str]]:
+    """A block's header fields as text; a field that cannot be read is left out."""
+    out = []
+    for key in block:
+        try:
+            out.append((key, str(block.get(key, ""))))
+        except Exception:  # a malformed encoded word: the other fields still count
+            continue
+    return out
 
 
 def _parse_delivery_status(text: str) -> list[DeliveryReport]:

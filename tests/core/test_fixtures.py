@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "bounce-postmaster-plain-en": (Kind.bounce, {}, None),
     "bounce-exim-x-failed-recipients": (Kind.bounce, {}, None),
     "bounce-dsn-delayed-not-failed": (Kind.bounce, {}, None),
+    "fuzzed-delivery-report-broken-block": (Kind.bounce, {}, None),  # see test_kinds.py
     "read-receipt-mdn": (Kind.auto_reply, {}, None),
     "newsletter-list-id": (Kind.bulk, {}, None),
     "forward-to-friend-de": (Kind.forward, {}, None),

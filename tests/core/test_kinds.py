@@ -1,12 +1,15 @@
 """Kinds read from a reply's own words: a wish to be taken off the list is a withdrawal, a
 complaint that the name is missing from it is not."""
 
+from pathlib import Path
+
 import pytest
 
 from mailbot.core.model import Kind
 from mailbot.core.reply import ParseRules, read_reply
 
 RULES = ParseRules(campaign_address="appeal@campaign.example")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
 
 
 def kind_of(body: str) -> Kind:
@@ -71,3 +74,12 @@ def test_a_question_with_only_a_country_is_a_question():
 def test_a_question_about_signing_is_not_a_signature(body):
     """Someone else signed ("que firmó", folded to "firmo"), or the writer will sign "but first" asks."""
     assert kind_of(body) is Kind.question
+
+
+def test_a_delivery_report_with_a_broken_block_is_still_a_bounce():
+    """Found by bench/fuzz_parse.py (a mutated bounce from the real corpus): a delivery-status block
+    whose text could not be flattened made the whole mail unreadable, set aside instead of read."""
+    raw = (FIXTURES / "fuzzed-delivery-report-broken-block.eml").read_bytes()
+    reply = read_reply(raw, RULES)
+    assert not any("could not be parsed" in r for r in reply.reasons), reply.reasons
+    assert reply.kind is Kind.bounce
