@@ -116,7 +116,7 @@ def _auto_body(mail: Mail) -> str:
 
 
 def _withdrawal(mail: Mail) -> str:
-    if not phrases.WITHDRAWAL.search(mail.prose):
+    if not phrases.WITHDRAWAL.search(mail.prose) and not phrases.wants_name_withheld(mail.prose):
         return ""
     if phrases.UNSUBSCRIBE.search(mail.prose) and not phrases.SIGNATURE_WORDS.search(mail.prose):
         return ""  # "remove me from your mailing list": see _unsubscribe

@@ -22,6 +22,7 @@ _GENERIC_NAME = frozenset({"nom", "name", "naam", "nome"})  # a first name besid
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪–—+]|\d{1,2}[.)])\s+")
 _HINTED = re.compile(r"^(?P<label>[^:=\t(（\[]{1,40}?)\s*(?P<hint>[(\[（][^()\[\]（）]{0,100}[)\]）])"
                      r"(?=\s*[:：=]|\s+[-–—]\s|\t)")
+_LEADER = re.compile(r"^(?:[.…_]{2,}\s*)+")  # dots or a rule between a label and its value
 _LINE_LABEL = re.compile(
     r"^(?P<label>[^:=\t]{1,40}?)\s*(?::|=|\t+|\s+[-–—](?:\s+|$)|\s{2,})\s*(?P<value>.*)$")
 
@@ -107,6 +108,7 @@ def split_labeled(text: str) -> tuple[tuple[str, str, str, str], ...]:
         if n + 1 < len(starts):
             value = value.rstrip(",;|/").strip()
         value = re.sub(r"^[*_]+\s*", "", value)  # Gmail's plain text of bold labels: "*Nombre:* Carmen"
+        value = _LEADER.sub("", value)  # a form's leader dots: "Nombre: ..... Inés"
         if value.endswith(("*", "_")) and value.count(value[-1]) == 1:
             value = value[:-1].rstrip()
         out.append((hit[0], hit[1], value, line[label_start:ends[n]].strip(" *_")))
@@ -150,7 +152,7 @@ def space_labeled(text: str) -> tuple[str, str, str, str] | None:
     words = _strip_decoration(text)[:MAX_LINE].split()
     for k in range(min(3, len(words) - 1), 0, -1):
         if (hit := labels.lookup(" ".join(words[:k]))) and hit[0] != labels.IGNORED:
-            return hit[0], hit[1], " ".join(words[k:]), " ".join(words[:k])
+            return hit[0], hit[1], _LEADER.sub("", " ".join(words[k:])), " ".join(words[:k])
     return None
 
 
@@ -308,6 +310,8 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
             for name, lang, value, label in parsed:
                 record(name, value, label)
                 langs.append(lang)
+                if m := re.search(r"\s[|;]\s*([^\W\d_][\w .'-]{0,25}):", value):
+                    unknown_at.append((i, m.group(1)))  # "... funerals | Affil: X": a label not read
             form_lines.append(i)
             tail = parsed[-1]
             # only "Label:" announces an answer on the next line, not a bare word or table cell

@@ -131,6 +131,7 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("presentation", "tr", ("meslek", "unvan", "görev", "tanıtım")),
     ("presentation", "el", ("ιδιότητα", "επάγγελμα", "παρουσίαση")),
     ("presentation", "ca", ("presentació", "professió", "càrrec")),
+    ("organization", "en", ("org", "org.", "affil.", "inst."),),
     ("organization", "en", ("organization", "organisation", "affiliation", "institution", "company",
                             "employer", "organization/affiliation", "organisation/affiliation",
                             "union", "trade union", "party", "political party", "workplace",

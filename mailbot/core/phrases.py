@@ -174,6 +174,9 @@ WITHDRAWAL = _any(
     r"\bне (?:публиковать|указывать|включать|ставить) (?:мое|моё|мою) (?:имя|фамилию|подпись)",
     r"\b(?:me dejen|dejenme) (?:afuera|fuera)\b", r"\bmejor no (?:figure|aparezca|figurar|aparecer)\b",
     r"\bmy name (?:could|can|would|should|might) be (?:left off|removed|taken off|withdrawn|omitted)\b",
+    r"\bnao (?:posso|poderei|consigo) (?:mais )?manter (?:a )?minha assinatura",
+    r"\b(?:can|could) no longer (?:keep|maintain) my (?:signature|name)", r"лучше не участвовать",
+    r"\bne (?:peux|pourrai) plus maintenir ma signature",
     r"\bmi nombre no se (?:publique|publicara|publicase|incluya|incluyera|muestre|mostrara)\b",
     r"\b(?:veroffentlichung|nennung)\b.{0,25}\b(?:namens|unterschrift)\b.{0,25}"
     r"\b(?:absehen|abzusehen|verzichten)",
@@ -184,6 +187,47 @@ WITHDRAWAL = _any(
     r"\bprefer\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
     r"\bprefer\w*\b.{0,20}\bnon (?:comparire|figurare|apparire|essere (?:nominat|menzionat|pubblicat))",
 )
+
+# A wish that the name not be shown, in any order of words: "les pido que mi nombre no figure",
+# "möchte Sie bitten, meine Unterschrift nicht zu veröffentlichen", "Не публикуйте, пожалуйста, моё
+# имя", "I would prefer that my signature not appear". A wish or a request must be in the sentence,
+# and no "yet/still" of someone asking why the name is missing.
+_OWN_NAME = _any(r"\bmy (?:name|signature)\b", r"\bmi (?:nombre|firma)\b", r"\b(?:a )?minha assinatura\b",
+                 r"\b(?:o )?meu nome\b", r"\bmon nom\b", r"\bma signature\b",
+                 r"\bmeine?n? (?:namen?|unterschrift)\b",
+                 r"\b(?:il mio nome|la mia firma)\b", r"(?:мое|мою|моё) (?:имя|подпись|фамилию)",
+                 r"(?:мій|моє|мого) (?:підпис|ім'я|прізвище)")
+_NOT_SHOWN = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b).{0,25}"
+                  r"\b(?:appear|publish|print|list|includ|show|figur|aparec|aparez|publiq|publica|publicad|constar|constass|divulg|apparai|apparaisse|cite"
+                  r"|veroffentlich|erschein|nenn|auffuhr|compar|pubblic|inser|публик|фигур|появ|указ|включ)",
+                  r"\b(?:left off|omitted|withheld|removed|taken off)\b")
+_WISH = _any(r"\b(?:prefer\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
+             r"|agradec\w*|quisiera|bitte|bitten|mochte|wurde|vorrei|chied\w*|preg\w*|souhait\w*|voudrais"
+             r"|merci de|veuillez|wish|want|por favor|per favore|s'il vous plait|svp|pls)\b",
+             r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас")
+_PLEASE = _any(r"\b(?:please|por favor|s'il vous plait|bitte|per favore|por gentileza)\b", r"пожалуйста",
+               r"[^\w\s]")
+_STILL_MISSING = _any(r"\b(?:yet|still|ainda|todavia|todavía|encore|noch|ancora)\b", r"(?:еще|ещё|пока) не")
+
+
+def wants_name_withheld(text: str) -> bool:
+    """A sentence asking that the writer's own name or signature not be published."""
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        if not _WISH.search(sentence) or _STILL_MISSING.search(sentence) and "?" in sentence:
+            continue
+        # the name, then its "not shown" close after ("que mi nombre no figure"), or the "not shown"
+        # right before it ("не публикуйте моё имя"): "don't list my title, just my name" is neither
+        for name in _OWN_NAME.finditer(sentence):
+            for shown in _NOT_SHOWN.finditer(sentence):
+                if 0 <= shown.start() - name.end() <= 30:
+                    return True
+                if name.start() < shown.end():
+                    continue
+                gap = re.sub(r"^\w*", "", sentence[shown.end():name.start()])  # the verb's ending
+                if len(_PLEASE.sub(" ", gap).split()) <= 1:  # "не публикуйте, пожалуйста, моё имя"
+                    return True
+    return False
+
 
 CORRECTION = _any(
     r"\bcorrect(?:ion|ed)?\b", r"\bshould (?:read|be|say)\b", r"\binstead of\b",

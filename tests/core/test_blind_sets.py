@@ -28,6 +28,8 @@ SETS = {
     "heldout9": ("held-out set 9", 210, 29, 5),
     "heldout10": ("held-out set 10", 210, 29, 5),
     "heldout11": ("held-out set 11", 200, 27, 0),
+    "heldout12": ("held-out set 12", 200, 28, 0),
+    "heldout13": ("held-out set 13", 200, 28, 0),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,
@@ -45,6 +47,10 @@ SHORT = {
                                    "is 95%",
     ("heldout9", "free_form"): "free-form name and country 20/35 (57%) on this set, the target is 90%",
     ("heldout10", "free_form"): "free-form name and country 28/33 (85%) on this set, the target is 90%",
+    ("heldout12", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
+    ("heldout13", "clean_labeled"): "clean labeled replies approved right 67/73 (92%) on this set, the "
+                                    "target is 95%",
+    ("heldout13", "free_form"): "free-form name and country 20/37 (54%) on this set, the target is 90%",
 }
 
 

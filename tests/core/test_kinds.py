@@ -36,6 +36,13 @@ def kind_of(body: str) -> Kind:
     "Les agradecería que mi nombre no se publique.",
     "Leider muss ich Sie bitten, von einer Veröffentlichung meines Namens abzusehen.",
     "Je préférerais finalement ne pas figurer parmi les signataires.",
+    # the same wish in any words: the own name, "not shown" close to it, a wish in the sentence
+    "Estimados, por razones familiares les pido que mi nombre no figure en la carta.",
+    "Pensei melhor e gostaria que a minha assinatura não fosse publicada.",
+    "Не публикуйте, пожалуйста, моё имя.",
+    "On reflection I would prefer that my signature not appear on the published list.",
+    "Nach Rücksprache möchte ich Sie bitten, meine Unterschrift nicht zu veröffentlichen.",
+    "Please don't publish my name.",
     "Je préférerais que mon nom ne figure pas sur la liste.",
     "Me pidieron que no aparezca mi nombre en la lista pública por ahora.",
     "Por motivos profissionais, gostaria que o meu nome não constasse da lista a publicar.",
@@ -55,6 +62,8 @@ def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     "O meu nome não aparece na lista. Receberam a minha assinatura?",
     "Il mio nome non compare ancora nella lista, avete ricevuto la mia firma?",
     "Could you check why my name does not appear on the list?",
+    "Please do not list my organization, only my name.",
+    "I would like my name to appear as Jean-Luc, not Jean Luc.",
 ])
 def test_a_missing_name_is_not_a_withdrawal(body):
     assert kind_of(body) is not Kind.withdrawal
