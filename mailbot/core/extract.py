@@ -401,3 +401,28 @@ def blank_quoted_label(cleaned: CleanText) -> bool:
     return any(ln.quoted and (parsed := split_labeled(ln.text)) and len(parsed) == 1 and not parsed[0][2]
                and parsed[0][0] != labels.IGNORED and ln.text.rstrip().endswith((":", "："))
                for ln in cleaned.lines)
+
+
+_QUOTED = re.compile(r"[\"“”«„‹]\s*([^\"“”«»„‹›]{2,200}?)\s*[\"”“»›]|(https?://\S+|www\.\S+)")
+
+
+def fields_in_prose(lines: Sequence[str]) -> dict[str, str]:
+    """Fields named in a sentence with their value in quotes (or a web address): "Please change my
+    presentation to "Charge nurse (retired)"", "come organizzazione mettete "Legambiente Sulcis"",
+    "le site web est https://...". The label must come at most six words before its value."""
+    out: dict[str, str] = {}
+    for line in lines:
+        for m in _QUOTED.finditer(line):
+            before = re.findall(r"[\w'’-]+", line[:m.start()])[-8:]
+            for k in range(len(before) - 1, -1, -1):  # the nearest label before the value
+                hit = next((h for n in (3, 2, 1) if k + n <= len(before)
+                            and (h := labels.lookup(" ".join(before[k:k + n])))
+                            and h[0] not in (labels.IGNORED, labels.FULL_NAME)), None)
+                if hit and len(before) - k <= 7:
+                    value = (m.group(1) or m.group(2)).rstrip(".,;")
+                    if value.endswith(")") and value.count(")") > value.count("("):
+                        value = value[:-1]  # "https://x.org)": the sentence's bracket
+                    if hit[0] != "website" or m.group(2) or re.search(r"\w\.\w", value):
+                        out.setdefault(hit[0], value)
+                    break
+    return out

@@ -230,6 +230,7 @@ def wants_name_withheld(text: str) -> bool:
 
 
 CORRECTION = _any(
+    r"\balter(?:em|e|ar|ou)\b", r"\b(?:cambiat[oa]|cambiad[oa]|changed|geandert|mudou|mudei)\b", r"изменил",
     r"\bcorrect(?:ion|ed)?\b", r"\bshould (?:read|be|say)\b", r"\binstead of\b",
     r"\b(?:typo|misspel\w*|mis-spel\w*)\b", r"\b(?:change|update|amend|fix|modify)\b.{0,25}\bmy\b",
     r"\bcorrig", r"\brectifi", r"\bau lieu de\b", r"\bmodifier\b.{0,25}\b(?:mon|ma|mes)\b",

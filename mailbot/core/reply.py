@@ -14,13 +14,13 @@ from mailbot.core import countries
 from mailbot.core.classify import Mail, bounced_recipients, classify
 from mailbot.core.clean import CleanText, clean, quotes_mail_of
 from mailbot.core.decode import DecodedMail, decode_mail
-from mailbot.core.extract import blank_quoted_label, extract_inline, extract_labeled
+from mailbot.core.extract import blank_quoted_label, extract_inline, extract_labeled, fields_in_prose
 from mailbot.core.fields import build
 from mailbot.core.freeform import FreeForm, extract_free
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind, Reply, is_bot_message_id
 from mailbot.core.normalize import country_display
-from mailbot.core.phrases import POLITE_REQUEST, SIGN_INTENT, language_of
+from mailbot.core.phrases import CORRECTION, POLITE_REQUEST, SIGN_INTENT, language_of
 
 __all__ = ["ParseRules", "read_reply", "country_display"]
 
@@ -101,6 +101,12 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
             # the quote is where the answers are: nothing was cut wrongly
             cleaned = replace(cleaned, cut_failed=False, reasons=tuple(
                 r for r in cleaned.reasons if not r.startswith(("nothing left", "the reply holds only"))))
+    in_prose = False
+    if not any(labeled.values.get(k) for k in (*FIELD_NAMES, *PERSON_KEYS)) and \
+            CORRECTION.search(fold(" ".join(labeled.prose))) and (found := fields_in_prose(labeled.prose)):
+        # "Please change my presentation to "Charge nurse (retired)"": a correction in words
+        labeled = replace(labeled, values=found, reasons=(*labeled.reasons, "fields read from a sentence"))
+        in_prose = True
     free = FreeForm()
     if not has_person:
         free = extract_free(list(labeled.prose), decoded.sender_name, cleaned.tail.splitlines())
@@ -143,7 +149,9 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
                   country_names=rules.country_names, sender_name=decoded.sender_name,
                   free_form=free_form, correction=kind is Kind.correction)
     reasons += list(labeled.reasons) + list(free.reasons) + list(cleaned.reasons) + list(built.reasons)
-    caps = 0.7 if one_line else 1.0  # doubts about the whole reply, beyond its fields
+    caps = 0.7 if one_line or in_prose else 1.0  # doubts about the whole reply, beyond its fields
+    if in_prose:
+        reasons.append("a field and its value read from a sentence: check before applying")
     if free_form and not free.has_intent:
         caps = min(caps, 0.4)
         reasons.append("no signing phrase: a name and a country were found in the text")

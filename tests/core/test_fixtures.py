@@ -148,6 +148,9 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     # a city and no country: the city's country suggested to the reviewer, never approved
     "free-form-country-from-city-fr": (S, dict(first_name="Sylvie", name="Perret", country_code="FR"), False),
     "labeled-country-is-a-city-de": (S, dict(first_name="Claudia", name="Richter", country_code="DE"), False),
+    # a correction in words: the field and its quoted value read, held for a look before applying
+    "correction-in-words-quoted-value-en": (Kind.correction, dict(presentation="Charge nurse (retired)"),
+                                            False),
     "unknown-label-holds-entry-en": (S, dict(first_name="Kofi", name="Mensah", country_code="GH",
                                              presentation=""), False),
     "label-copied-with-hint-es": (S, dict(first_name="Lucía", name="Fernández Ruiz", country_code="MX",
@@ -184,6 +187,7 @@ REASON = {
     "bulk-list-reply-with-form-en": "a filled form is present",
     "spoofing-lookalike-letters-and-bidi-en": "mixes alphabets",
     "unknown-label-holds-entry-en": "labels not understood, not read: 'Kurzbio'",
+    "correction-in-words-quoted-value-en": "read from a sentence: check before applying",
     "free-form-country-from-city-fr": "guessed from the city 'Grenoble'",
     "labeled-country-is-a-city-de": "DE guessed from the city in 'Hamburg'",
 }
