@@ -214,6 +214,11 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
                 score.cap(0.85, "")
     if re.search(r"\s(?:and|&|et|e|y|und|и|i|og|en)\s+\w|[,/+]", first) or "&" in first:  # "Marco, Silvia"
         score.cap(0.3, f"the first name {first!r} names several people: several signatories?")
+    words = raw_first.split()
+    if len(words) >= 2 and not raw_first.islower() and (
+            re.fullmatch(r"[^\W\d_]{3,}\.", words[0]) or words[0].islower() and words[1][:1].isupper()):
+        # "Pbro. Alfonso", "священник Николай": a word before the first name that may be a title
+        score.cap(0.6, f"{words[0]!r} before the first name may be a title: check")
     if any(PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
         # kept or left out? Careful organizers differ ("Иван Петрович" or "Иван"): one decides
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")

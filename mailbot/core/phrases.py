@@ -199,12 +199,13 @@ _OWN_NAME = _any(r"\bmy (?:name|signature)\b", r"\bmi (?:nombre|firma)\b", r"\b(
                  r"(?:мій|моє|мого) (?:підпис|ім'я|прізвище)")
 _NOT_SHOWN = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b).{0,25}"
                   r"\b(?:appear|publish|print|list|includ|show|figur|aparec|aparez|publiq|publica|publicad|constar|constass|divulg|apparai|apparaisse|cite"
-                  r"|veroffentlich|erschein|nenn|auffuhr|compar|pubblic|inser|публик|фигур|появ|указ|включ)",
+                  r"|veroffentlich|erschein|nenn|auffuhr|compar|pubblic|inser|публик|фигур|появ|указ|включ"
+                  r"|berucksichtig|aufrecht|keep|maintain|manter|mantener|maintenir|mantenere|сохран|значит)",
                   r"\b(?:left off|omitted|withheld|removed|taken off)\b")
 _WISH = _any(r"\b(?:prefer\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
              r"|agradec\w*|quisiera|bitte|bitten|mochte|wurde|vorrei|chied\w*|preg\w*|souhait\w*|voudrais"
              r"|merci de|veuillez|wish|want|por favor|per favore|s'il vous plait|svp|pls)\b",
-             r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас")
+             r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас|признател|было бы|был бы|если бы")
 _PLEASE = _any(r"\b(?:please|por favor|s'il vous plait|bitte|per favore|por gentileza)\b", r"пожалуйста",
                r"[^\w\s]")
 _STILL_MISSING = _any(r"\b(?:yet|still|ainda|todavia|todavía|encore|noch|ancora)\b", r"(?:еще|ещё|пока) не")

@@ -43,6 +43,8 @@ def kind_of(body: str) -> Kind:
     "On reflection I would prefer that my signature not appear on the published list.",
     "Nach Rücksprache möchte ich Sie bitten, meine Unterschrift nicht zu veröffentlichen.",
     "Please don't publish my name.",
+    "Я был бы вам очень признателен, если бы вы не стали публиковать моё имя.",
+    "Ich bitte Sie daher freundlich, meinen Namen bei der Veröffentlichung nicht zu berücksichtigen.",
     "Je préférerais que mon nom ne figure pas sur la liste.",
     "Me pidieron que no aparezca mi nombre en la lista pública por ahora.",
     "Por motivos profissionais, gostaria que o meu nome não constasse da lista a publicar.",
