@@ -168,8 +168,10 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
-def _untitled(value: str, score: _Score, first_name: bool = False) -> str:
+def _untitled(value: str, score: _Score, first_name: bool = False, full_name: bool = False) -> str:
     stripped = strip_first_name_title(value) if first_name else strip_title(value)
+    if full_name and len((clerical := strip_first_name_title(stripped)).split()) >= 2:
+        stripped = clerical  # "Father Thomas Mwangi", "Протоиерей Сергий Ковалевский"; not "Don Smith"
     if stripped != value:
         score.note(f"title {value[:len(value) - len(stripped)].strip()!r} left out of the name")
     return stripped
@@ -177,7 +179,8 @@ def _untitled(value: str, score: _Score, first_name: bool = False) -> str:
 
 def _names(raw: Mapping[str, str], language: str, score: _Score,
            sender_name: str = "") -> tuple[str, str]:
-    first, name, full = (_untitled(_text(raw.get(k, "")), score, first_name=k == "first_name")
+    first, name, full = (_untitled(_text(raw.get(k, "")), score, first_name=k == "first_name",
+                                   full_name=k == labels.FULL_NAME)
                          for k in ("first_name", "name", labels.FULL_NAME))
     reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
     raw_first = first

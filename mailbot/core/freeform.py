@@ -24,7 +24,8 @@ _NOT_NAMES = {"i", "we", "je", "yo", "eu", "ich", "я", "io", "please", "dear", 
               "bonjour", "hola", "olá", "ola", "hallo", "привет", "ciao", "thanks", "merci", "the",
               "appeal", "solidarity", "signature", "professor", "dr", "prof", "guten", "good", "buenos",
               "buenas", "bom", "boa", "buon", "buona", "добрый", "доброе", "здравствуите", "liebe", "lieber",
-              "querido", "querida", "caro", "cara", "cher", "chere", "estimado", "estimada", "prezados"}
+              "querido", "querida", "caro", "cara", "cher", "chere", "estimado", "estimada", "prezados",
+              "senores", "senoras", "estimados", "liebi", "gruess", "grusse"}
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"|best wishes|warm regards|warmly|regards|sincerely|solidairement|fraternellement|solidariamente"
     r"|saludos solidarios|un saludo|solidarisch|с солидарным приветом|in solidarieta|fraternamente"
     r"|mit (?:\w+ )?gr(?:ü|ue)(?:ß|ss)en|un abbraccio|abbracci|bisous|bises|beijos|besos|saudações"
-    r"|обнимаю|всего наилучшего|с наилучшими пожеланиями)\b",
+    r"|обнимаю|всего наилучшего|с наилучшими пожеланиями|liebi grüess|liebe grüsse)\b",
     re.I,
 )
 

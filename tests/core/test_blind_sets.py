@@ -51,8 +51,8 @@ SHORT = {
     ("heldout12", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
     ("heldout13", "clean_labeled"): "clean labeled replies approved right 67/73 (92%) on this set, the "
                                     "target is 95%",
-    ("heldout13", "free_form"): "free-form name and country 20/37 (54%) on this set, the target is 90%",
-    ("heldout14", "free_form"): "free-form name and country 23/36 (64%) on this set, the target is 90%",
+    ("heldout13", "free_form"): "free-form name and country 22/37 (59%) on this set, the target is 90%",
+    ("heldout14", "free_form"): "free-form name and country 26/36 (72%) on this set, the target is 90%",
 }
 
 
