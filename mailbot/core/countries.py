@@ -8,6 +8,7 @@ language settles it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -144,27 +145,45 @@ _DEMONYM_ENDINGS = ("ienne", "aise", "oise", "enne", "eira", "eiro", "ense", "er
                     "ais", "ois", "ien", "ano", "ana", "ino", "ina", "eno", "ena", "ese", "esa", "ian",
                     "ish", "ska", "ский", "ская", "анин", "анка", "ец", "ка", "er", "an", "es", "és", "ês",
                     "a", "o", "e", "i")
+_FOLDED_ENDINGS = tuple(key(e) for e in _DEMONYM_ENDINGS)  # folded as the word is: "ский" is "скии"
 
 
 _NOT_DEMONYMS = frozenset({"romano", "romana", "romani", "romane", "romanos", "romanas"})  # of Rome
 
 
+@functools.cache
+def _one_word_names() -> tuple[list[str], dict[str, str]]:
+    """The one-word country names of the common languages, sorted for prefix search, and their codes."""
+    names = {name: code for name, code in index(common=True).items() if " " not in name}
+    return sorted(names), names
+
+
+def _starting_with(prefix: str) -> list[str]:
+    ordered, _ = _one_word_names()
+    i = bisect.bisect_left(ordered, prefix)
+    j = bisect.bisect_left(ordered, prefix + "\U0010ffff")
+    return ordered[i:j]
+
+
+@functools.lru_cache(maxsize=4096)
 def demonym(word: str) -> str | None:
     """The country a word for its people names ("togolais" -> TG, "Ukrainerin" -> UA), when its
     stem begins exactly one country's name in a common language; a guess, never exact."""
     w = key(word)
     if len(w) < 6 or " " in w or not w.isalpha() or w in _NOT_DEMONYMS:
         return None
-    names = index(common=True)
-    for ending in (key(e) for e in _DEMONYM_ENDINGS):  # folded as the word is: "ский" is "скии"
+    _, codes_of = _one_word_names()
+    for ending in _FOLDED_ENDINGS:
         stem = w[: -len(ending)] if w.endswith(ending) else ""
         if len(stem) < 3:
             continue
-        codes = {code for name, code in names.items() if " " not in name and (
-            name.startswith(stem) and len(name) - len(stem) <= 3 and (len(stem) >= 4 or len(name) <= 4)
-            or len(stem) >= 6 and name.startswith(stem[:-1]) and len(name) == len(stem)  # "российск-ий"
-            # "brasileir-a": "brasil"; "cub-ano": "cuba"; "togol-ais": "togo"
-            or len(name) >= 4 and stem.startswith(name) and len(stem) - len(name) <= 1)}
+        found = [n for n in _starting_with(stem)  # "brasileir-a": "brasil"
+                 if len(n) - len(stem) <= 3 and (len(stem) >= 4 or len(n) <= 4)]
+        if len(stem) >= 6:  # "российск-ий": "россия"
+            found += [n for n in _starting_with(stem[:-1]) if len(n) == len(stem)]
+        # "cub-ano": "cuba"; "togol-ais": "togo": the stem is the name, or the name and one letter
+        found += [n for n in (stem, stem[:-1]) if len(n) >= 4 and n in codes_of]
+        codes = {codes_of[n] for n in found}
         if len(codes) == 1:
             return codes.pop()
         if codes:
