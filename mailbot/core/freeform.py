@@ -230,10 +230,10 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"country guessed from the city {found[0][0]!r}")
     if not found:  # "Kossi Agbeko, togolais, étudiant": a word for the country's people
         where = [*everywhere(), *(ln for ln in [*lines, *(tail or [])] if ln)]  # signing lines too
-        words = {(w, c) for p in where if not looks_like_name(p)
-                 for w in re.findall(r"[^\W\d_]{6,}", p) if (c := countries.demonym(w))}
-        if len({c for _, c in words}) == 1:
-            found = [min(sorted(words))]
+        peoples = {(w, c) for p in where if not looks_like_name(p)
+                   for w in re.findall(r"[^\W\d_]{6,}", p) if (c := countries.demonym(w))}
+        if len({c for _, c in peoples}) == 1:
+            found = [min(sorted(peoples))]
             reasons.append(f"country guessed from the word {found[0][0]!r}")
     codes = {c for _, c in found}
     full = ""
