@@ -37,7 +37,6 @@ class Labeled:
     signatories: int = 0  # how many times the first field was given a different value
     prose: tuple[str, ...] = ()  # own lines that are not labeled fields
     reasons: tuple[str, ...] = ()
-    quoted_values: dict[str, str] = field(default_factory=dict)  # filled labels inside quotes
     conflicts: int = 0  # doubtful readings: one field under two labels, a value that may be prose
     unread: tuple[str, ...] = ()  # own "Something: value" lines whose label is not in the table
 
@@ -228,7 +227,6 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
     langs: list[str] = []
     prose: list[str] = []
     reasons: list[str] = []
-    quoted_values: dict[str, str] = {}
     seen = 0
     pending: str | None = None  # a blank label waiting for its answer on the next line
     last_field: str | None = None
@@ -294,13 +292,8 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
             parsed = list(in_sentence)  # "Nome Carla, sobrenome Menezes, apresentação: estudante"
             reasons.append("fields read from a sentence")
         if not line.own:
-            if line.quoted and len(parsed) == 1 and not parsed[0][2]:
-                pending = parsed[0][0]
-            else:
-                pending = None
-                for name, _, value, _ in parsed:
-                    if value:
-                        quoted_values.setdefault(name, value)
+            # a quoted blank label waits for the answer on the own line under it
+            pending = parsed[0][0] if line.quoted and len(parsed) == 1 and not parsed[0][2] else None
             last_field = None
             continue
         if parsed:
@@ -382,7 +375,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
     values = filled[0] if filled else records[0]
     return Labeled(values=values, labels_seen=seen, language=_vote_language(langs),
                    signatories=signatories, prose=tuple(prose), reasons=tuple(dict.fromkeys(reasons)),
-                   quoted_values=quoted_values, conflicts=len(conflicts),
+                   conflicts=len(conflicts),
                    unread=tuple(dict.fromkeys(unread)))
 
 

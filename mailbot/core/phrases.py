@@ -272,6 +272,12 @@ CONDITIONAL = _any(r"\b(?:before|if|once|when|but first)\b", r"\b(?:avant de|ava
                    r"\b(?:bevor|wenn|falls|sobald)\b", r"(?:прежде чем|перед тем как|если|когда)",
                    r"\b(?:prima di|se|quando)\b")
 
+# "i filled it below", "voir ci-dessous", "rellené abajo", "Fatto!": the answers are in the quote
+ANSWERS_BELOW = _any(r"\b(?:below|filled|fill(?:ed)? in|rempli|ci-dessous|dessous|abajo|debajo|rellen"
+                     r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat|done|here you go"
+                     r"|voila|fatto|ecco|hecho|listo|aqui esta|feito|pronto|segue|erledigt|fertig"
+                     r"|готово|вот)\w*")
+
 # "Could you add my organisation?": a request phrased as a question, not a question to staff
 POLITE_REQUEST = _any(
     r"^(?:could|can|would|will) you (?:please |kindly )?(?:add|update|change|correct|fix|include|put"

@@ -20,7 +20,7 @@ from mailbot.core.freeform import FreeForm, extract_free
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind, Reply, is_bot_message_id
 from mailbot.core.normalize import country_display
-from mailbot.core.phrases import CORRECTION, POLITE_REQUEST, SIGN_INTENT, language_of
+from mailbot.core.phrases import ANSWERS_BELOW, CORRECTION, POLITE_REQUEST, SIGN_INTENT, language_of
 
 __all__ = ["ParseRules", "read_reply", "country_display"]
 
@@ -46,13 +46,6 @@ def read_reply(raw: bytes, rules: ParseRules) -> Reply:
                      reasons=(f"could not be parsed ({type(exc).__name__}); needs review",))
 
 
-# "i filled it below", "voir ci-dessous", "rellené abajo": the answers are in the quote
-_ANSWERS_BELOW = re.compile(r"\b(?:below|filled|fill(?:ed)? in|rempli|ci-dessous|dessous|abajo|debajo|rellen"
-                            r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat|done|here you go"
-                            r"|voila|fatto|ecco|hecho|listo|aqui esta|feito|pronto|segue|erledigt|fertig"
-                            r"|готово|вот)\w*", re.I)
-
-
 def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: ParseRules) -> bool:
     """May the quote hold the signer's answers? Only a quote of the campaign's own mail (its
     address in the attribution, or a reply quoting a form with a label still blank), when the reply
@@ -67,7 +60,7 @@ def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: Pars
     # good!" above a quoted list of fields is a thank-you, not a signature.
     own = "\n".join(line for line in cleaned.own.splitlines()
                     if rules.campaign_address.lower() not in line.lower()).strip()
-    return not own or bool(SIGN_INTENT.search(fold(own)) or _ANSWERS_BELOW.search(fold(own)))
+    return not own or bool(SIGN_INTENT.search(fold(own)) or ANSWERS_BELOW.search(fold(own)))
 
 
 def _one_line_entry(raw: dict[str, str]) -> bool:
