@@ -116,6 +116,8 @@ def lookup(name: str, common: bool = False) -> str | None:
     k = key(name)
     if not k:
         return None
+    if re.fullmatch(r"[A-Z]{2}", name.strip()) and name.strip() in known_codes():
+        return name.strip()  # "AO" is Angola, though "Áo" is Austria in Vietnamese
     code = index(common).get(k)
     if code is None and (m := re.match(r"^(?:republic|republique|republica|republik|repubblica|республика)"
                                        r"\s+(?:of\s+|de\s+|di\s+|del\s+|do\s+|da\s+)?(.+)$", k)):
@@ -141,8 +143,8 @@ def lookup_inflected(word: str, common: bool = False) -> str | None:
 
 
 # Endings of words naming people of a country: "togolais", "moçambicano", "Ukrainerin", "brasileira"
-_DEMONYM_ENDINGS = ("ienne", "aise", "oise", "enne", "eira", "eiro", "ense", "erin", "ische", "isch",
-                    "ais", "ois", "ien", "ano", "ana", "ino", "ina", "eno", "ena", "ese", "esa", "ian",
+_DEMONYM_ENDINGS = ("ienne", "aine", "aise", "oise", "enne", "eira", "eiro", "ense", "erin", "ische", "isch",
+                    "ain", "ais", "ois", "ien", "ano", "ana", "ino", "ina", "eno", "ena", "ese", "esa", "ian",
                     "ish", "ska", "ский", "ская", "анин", "анка", "ец", "ка", "er", "an", "es", "és", "ês",
                     "a", "o", "e", "i")
 _FOLDED_ENDINGS = tuple(key(e) for e in _DEMONYM_ENDINGS)  # folded as the word is: "ский" is "скии"
@@ -188,6 +190,10 @@ def demonym(word: str) -> str | None:
             return codes.pop()
         if codes:
             return None
+    for ending in _FOLDED_ENDINGS:  # "portugu-esa": "portug-al"
+        stem = w[: -len(ending)] if w.endswith(ending) else ""
+        if len(stem) >= 7 and len(codes := {codes_of[n] for n in _starting_with(stem[:-1])}) == 1:
+            return codes.pop()
     return None
 
 

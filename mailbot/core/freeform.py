@@ -15,7 +15,7 @@ from mailbot.core import countries
 from mailbot.core.labels import fold
 from mailbot.core.normalize import strip_title
 from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
-from mailbot.core.places import city_country
+from mailbot.core.places import city_country, country_of_places
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
@@ -38,6 +38,7 @@ class FreeForm:
     language: str = ""
     reasons: tuple[str, ...] = ()
     organization: str = ""
+    guessed_code: str = ""  # the country guessed from a place or a word for its people, as a code
 
 
 def _country(text: str) -> str | None:
@@ -51,15 +52,33 @@ _AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di
                        r"((?:[A-ZÀ-ÝА-ЯЁ][\w'’.-]+)(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2})")
 
 
+_REGION_CODE = re.compile(r"([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,2})\s*\(([A-Z]{2,3})\)")
+
+
+def _all_places(parts: list[str], lines: list[str], tail: list[str]) -> list[str]:
+    """Every place a reply may name: in each part, and a city with its region's code in brackets
+    ("Viçosa (MG)"), which splitting into parts separates."""
+    out = [place for p in parts for place in _places(p)]
+    return out + [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.findall(ln)]
+
+
 def _places(part: str) -> list[str]:
     """Where a city may stand in a part: the whole part ("Москва", "21073 Hamburg") or after a
     preposition ("infirmière à Grenoble", "живу в Москве"), longest first."""
-    part = re.sub(r"^(?:г|гор|city of|ciudad de|cidade de)\.?\s+", "", part, flags=re.I)  # "г. Екатеринбург"
     out = [part, *(p.strip() for p in re.split(r"/|\s[-–—]\s", part) if p.strip() != part)]
     for m in _AT_PLACE.finditer(part):
         words = m.group(1).rstrip(".").split()
         out += [" ".join(words[:k]) for k in range(len(words), 0, -1)]
     return out
+
+
+def _people_words(text: str) -> list[str]:
+    """Words that may name a country's people ("marocaine", "Ukrainerin"): six letters or more, and
+    not a capitalised word beside another, which is a person's name ("Martina Köhler", "Maurer-Kovač")."""
+    words = re.findall(r"[^\W\d_]+", text)
+    caps = [w[:1].isupper() for w in words]
+    return [w for i, w in enumerate(words) if len(w) >= 6
+            and not (caps[i] and ((i and caps[i - 1]) or (i + 1 < len(words) and caps[i + 1])))]
 
 
 def looks_like_name(text: str) -> bool:
@@ -202,6 +221,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         return [p for ln in [*lines, *(tail or [])] if ln for p in _parts(ln)]  # cut signature block
 
     reasons: list[str] = []
+    guessed = ""
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
@@ -222,19 +242,20 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         if len({c for _, c in grams}) == 1:
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
             reasons.append(f"country {found[0][0]!r} read inside a sentence")
-    if not found:  # "infirmière à Grenoble", "Москва" under the name: the city's country, a guess
-        where = [*everywhere(), *(ln.strip() for ln in lines if ln and SIGN_OFF.match(ln.strip()))]
-        cities = {(place, c) for p in where for place in _places(p) if (c := city_country(place))}
-        if len({c for _, c in cities}) == 1:
-            found = [min(sorted(cities), key=lambda g: len(g[0]))]
-            reasons.append(f"country guessed from the city {found[0][0]!r}")
     if not found:  # "Kossi Agbeko, togolais, étudiant": a word for the country's people
         where = [*everywhere(), *(ln for ln in [*lines, *(tail or [])] if ln)]  # signing lines too
         peoples = {(w, c) for p in where if not looks_like_name(p)
-                   for w in re.findall(r"[^\W\d_]{6,}", p) if (c := countries.demonym(w))}
+                   for w in _people_words(p) if (c := countries.demonym(w))}
         if len({c for _, c in peoples}) == 1:
             found = [min(sorted(peoples))]
+            guessed = found[0][1]
             reasons.append(f"country guessed from the word {found[0][0]!r}")
+    if not found:  # "infirmière à Grenoble", "Москва" under the name: the place's country, a guess
+        where = [*everywhere(), *(ln.strip() for ln in lines if ln and SIGN_OFF.match(ln.strip()))]
+        if place := country_of_places(_all_places(where, lines, tail or []), language):
+            found = [place]
+            guessed = place[1]
+            reasons.append(f"country guessed from the place {place[0]!r}")
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):
@@ -259,13 +280,14 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         # "I sign." then a closing and a signature block: the block says who signs
         full, presentation, organization, block_country = block
         if block_country:  # a country named in the block beats a guess from a city or a word
-            country, codes = block_country, {_country(block_country) or ""}
-        elif not found and (near := next(((pl, c) for ln in [*lines, *(tail or [])] if ln
-                                          for pl in _places(ln.strip()) if (c := city_country(pl))), None)):
-            country, codes = near[0], {near[1]}  # "Viele Grüße aus Graz" above the block
-            reasons.append(f"country guessed from the city {near[0]!r}")
+            country, codes, guessed = block_country, {_country(block_country) or ""}, ""
+        elif not found and (near := country_of_places(
+                _all_places([ln.strip() for ln in [*lines, *(tail or [])] if ln], [], []), language)):
+            country, codes, guessed = near[0], {near[1]}, near[1]  # "Viele Grüße aus Graz" above the block
+            reasons.append(f"country guessed from the place {near[0]!r}")
         reasons.append("name read from the signature block")
         signatories = 1
     if len(codes) > 1:
         reasons.append(f"several countries named: {', '.join(sorted(codes))}")
-    return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons), organization)
+    return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons), organization,
+                    guessed)

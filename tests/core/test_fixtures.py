@@ -83,7 +83,7 @@ EXPECTED: dict[str, tuple[Kind, dict[str, object], bool | None]] = {
     "free-form-please-add-my-name-en": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
     "free-form-several-signatories-en": (S, dict(first_name="Jean", name="Dupont"), False),
     "website-javascript-dropped-en": (S, dict(website="", country_code="FR"), False),
-    "country-unknown-atlantis-en": (S, dict(country_code=None), False),
+    "country-unknown-narnia-en": (S, dict(country_code=None), False),
     "name-differs-from-sender-en": (S, dict(first_name="Barack", name="Obama", country_code="US"), False),
     "name-register-order-comma-fr": (S, dict(first_name="Jean", name="Dupont", country_code="FR"), False),
     "first-name-repeated-in-name-en": (S, dict(first_name="Jean", name="Dupont"), True),
@@ -176,7 +176,7 @@ NAMED = {"correction-fr": {"name"}, "correction-rfc2047-subject-de": {"name"}}
 REASON = {
     "several-signatories-en": "several signatories",
     "free-form-several-signatories-en": "several signatories",
-    "country-unknown-atlantis-en": "country not recognized: 'Atlantis'",
+    "country-unknown-narnia-en": "country not recognized: 'Narnia'",
     "website-javascript-dropped-en": "website dropped",
     "name-differs-from-sender-en": "differs from the sender",
     "labeled-form-nome-holds-two-names-it": "name split uncertain",
@@ -188,7 +188,7 @@ REASON = {
     "spoofing-lookalike-letters-and-bidi-en": "mixes alphabets",
     "unknown-label-holds-entry-en": "labels not understood, not read: 'Kurzbio'",
     "correction-in-words-quoted-value-en": "read from a sentence: check before applying",
-    "free-form-country-from-city-fr": "guessed from the city 'Grenoble'",
+    "free-form-country-from-city-fr": "country guessed from the place 'Grenoble'",
     "labeled-country-is-a-city-de": "DE guessed from the city in 'Hamburg'",
 }
 
