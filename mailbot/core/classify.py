@@ -176,7 +176,7 @@ def _question(mail: Mail) -> str:
 
 
 def _free(mail: Mail) -> str:
-    if mail.free.full_name and (mail.free.has_intent or mail.free.country):
+    if mail.free.full_name and (mail.free.has_intent or mail.free.country or mail.free.own_name):
         return "free-form signature"
     if mail.free.has_intent:
         return "signing phrase without a readable name"

@@ -11,11 +11,13 @@ import functools
 import re
 from dataclasses import dataclass
 
+from anyascii import anyascii
+
 from mailbot.core import countries
 from mailbot.core.labels import fold
 from mailbot.core.normalize import strip_title
 from mailbot.core.phrases import NAME_INTRO, SIGN_INTENT, SIGN_OFF, language_of
-from mailbot.core.places import city_country, country_of_places
+from mailbot.core.places import city_country, country_of_places, place_countries
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
@@ -39,6 +41,7 @@ class FreeForm:
     reasons: tuple[str, ...] = ()
     organization: str = ""
     guessed_code: str = ""  # the country guessed from a place or a word for its people, as a code
+    own_name: bool = False  # a reply of the sender's own name and a few words, without a signing phrase
 
 
 def _country(text: str) -> str | None:
@@ -209,10 +212,63 @@ def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, 
     return name, plain[0] if plain else "", organization, country
 
 
-def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = None) -> FreeForm:
-    """Guess name, country and presentation from prose lines; never raises."""
+_GREETINGS = {"oi", "ola", "hola", "hello", "hi", "hey", "bonjour", "bonsoir", "salut", "hallo", "moin",
+              "servus", "ciao", "salve", "buongiorno", "buonasera", "привет", "здравствуите", "добрыи", "dear", "cher",
+              "chere", "chers", "caro", "cara", "cari", "care", "caros", "querido", "querida", "queridos",
+              "estimado", "estimada", "estimados", "liebe", "lieber", "prezados", "buenos", "buenas", "bom",
+              "boa", "guten", "good", "уважаемые", "коллеги", "companheiros", "companeros", "compagni"}
+
+
+def _own_words(lines: list[str]) -> list[str]:
+    """The lines of a reply without greetings and closings."""
+    out = []
+    for line in (ln.strip() for ln in lines):
+        words = fold(line).replace(",", " ").replace("!", " ").split()
+        if not words or (len(words) <= 4 and (SIGN_OFF.match(line) or words[0] in _GREETINGS)):
+            continue
+        out.append(line)
+    return out
+
+
+def _is_own_name(text: str, sender_name: str, sender: str) -> bool:
+    """Is `text` the sender's name: the words of the display name ("Claudia Ferrante"), in any
+    script ("Болат" from "Bolat"), or one first name that the display name or the address begins
+    with ("Jacques" from jacques.liege@...)?"""
+    words = [fold(anyascii(w)) for w in text.split()]
+    theirs = [fold(anyascii(w)) for w in sender_name.split()]
+    if len(words) > 1:
+        return looks_like_name(text) and bool(theirs) and set(words) <= set(theirs)
+    if not _NAME_WORD.match(text) or not text[:1].isupper() or len(words[0]) < 3 or \
+            fold(text) in _NOT_NAMES or _country(text) or city_country(text):
+        return False
+    local = fold(sender.partition("@")[0])
+    starts = re.match(rf"{re.escape(words[0])}(?:[._-]|\d|$)", local)  # "jacques.liege@", "lena.h@"
+    return bool(theirs and words[0] == theirs[0]) or bool(starts)
+
+
+def _own_name_block(lines: list[str], sender_name: str, sender: str) -> str:
+    """A reply that is the sender's own name and a few short words, without a signing phrase:
+    "Claudia Ferrante / assistente sociale", "Wagner Lopes / brasileiro, estudante"."""
+    own = _own_words(lines)
+    if not own or len(own) > 4 or any("?" in ln or len(ln.split()) > 10 for ln in own):
+        return ""
+    for i, line in enumerate(own):
+        first = _parts(line)[:1]
+        if first and _is_own_name(first[0], sender_name, sender) and \
+                (len(first[0].split()) > 1 or any(_parts(ln)[1:] for ln in own[i:]) or own[i + 1:]):
+            return "\n".join(own[i:])
+    return ""
+
+
+def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = None, sender: str = "",
+                 subject: str = "") -> FreeForm:
+    """Guess name, country and presentation from prose lines; never raises. The subject's language
+    stands in for a reply too short to tell ("Re: Liberen a los periodistas")."""
     segment, intent = _segment([ln for ln in lines if ln is not None])
-    language = language_of("\n".join(lines))
+    language = language_of("\n".join(lines)) or language_of(subject)
+    own_name = False
+    if not segment and not intent and (segment := _own_name_block(lines, sender_name, sender)):
+        own_name = True
     if not segment and not intent:
         return FreeForm(has_intent=intent, language=language)
     parts = _parts(segment)
@@ -228,6 +284,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         found = [(p, c) for p in everywhere() if (c := _country(p))]
     if not found:  # "teacher in France": a country closing a part, read as a guess
         for part in parts or everywhere():
+            if place_countries(part):
+                continue  # "British Columbia" is not Colombia ("Columbia" in Romanian)
             words = part.split()
             for k in (3, 2, 1):
                 if len(words) > k and (c := _country(" ".join(words[-k:]))):
@@ -237,7 +295,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             if found:
                 break
     if not found and intent:  # "enseignant à Bamako au Mali et je signe": a country inside a sentence
-        grams = {(" ".join(w[i:i + k]), c) for p in everywhere() for w in [p.split()] for k in (1, 2, 3)
+        grams = {(" ".join(w[i:i + k]), c) for p in everywhere() if not place_countries(p)
+                 for w in [p.split()] for k in (1, 2, 3)
                  for i in range(len(w) - k + 1) if (c := _country(" ".join(w[i:i + k])))}
         if len({c for _, c in grams}) == 1:
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
@@ -264,6 +323,9 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         full = names[0]
         if sender_name and not set(fold(full).split()) & set(fold(sender_name).split()):
             reasons.append(f"name {full!r} differs from the sender's name {sender_name!r}")
+    elif one := next((p for p in parts if len(p.split()) == 1 and _is_own_name(p, sender_name, sender)), ""):
+        full = one  # "Zacarias / Moçambique / mineiro", "Je signe. / Jacques / (Liège)": a first name alone
+        reasons.append(f"only a first name, {one!r}, as the sender's")
     country = found[-1][0] if found else ""
     signatories = 1 if full else 0
     if m := _TWO_PEOPLE.match(full):
@@ -289,5 +351,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         signatories = 1
     if len(codes) > 1:
         reasons.append(f"several countries named: {', '.join(sorted(codes))}")
+    if own_name:
+        reasons.append("only the sender's own name and a few words, without a signing phrase")
     return FreeForm(full, country, presentation, signatories, intent, language, tuple(reasons), organization,
-                    guessed)
+                    guessed, own_name)

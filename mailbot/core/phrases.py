@@ -301,6 +301,7 @@ AUTO_REPLY_SUBJECT = _any(
     r"|reponse automatique|message d'absence|abwesenheit|automatische antwort|abwesend|urlaub"
     r"|respuesta automatica|fuera de la oficina|ausente|ausencia|resposta automatica"
     r"|fora do escritorio|ausencia temporaria|автоматический ответ|автоответ|нет на месте|в отпуске"
+    r"|отсутствую|в командировке"
     r"|risposta automatica|fuori sede|fuori ufficio|assente)\b",
 )
 
@@ -311,7 +312,8 @@ AUTO_REPLY_BODY = _any(
     r"\b(?:estoy|estare) (?:fuera de la oficina|de vacaciones|ausente)\b",
     r"\b(?:estou|estarei) (?:fora do escritorio|de ferias|ausente)\b",
     r"\bich bin (?:bis|vom|ab|derzeit|zurzeit|nicht im buro|im urlaub|abwesend)",
-    r"\bя (?:в отпуске|нахожусь в отпуске|отсутствую)", r"\bsono (?:fuori ufficio|in ferie|assente)\b",
+    r"\bя (?:в отпуске|нахожусь в отпуске|отсутствую|нахожусь в командировке|в командировке)",
+    r"\bsono (?:fuori ufficio|in ferie|assente)\b",
 )
 
 BOUNCE_SUBJECT = _any(

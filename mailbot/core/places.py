@@ -144,8 +144,9 @@ def _speaking(language: str) -> frozenset[str]:
 
 def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, str] | None:
     """(place, country) when the places named in `texts` agree on one country: a well-known city or
-    region, else the one country every place named may be in ("Surrey" and "British Columbia"),
-    else the one of those where the mail's language is spoken ("Lugo" in Spanish); None otherwise."""
+    region ("Surrey" beside "British Columbia"), else for each place in several countries the one
+    another place named is also in, or the one big enough where the mail's language is spoken
+    ("Lugo" in Spanish); None otherwise."""
     sure: set[tuple[str, str]] = set()
     maybe: list[tuple[str, dict[str, int]]] = []
     for text in texts:
@@ -158,11 +159,14 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
         if len({c for _, c in sure}) == 1:
             return min(sorted(sure), key=lambda g: len(g[0]))  # sorted: the same every run
         return None
-    if not maybe:
-        return None
-    common = set.intersection(*(set(f) for _, f in maybe))
-    if len(maybe) == 1:  # one place alone, in two countries: a town big enough, in the mail's language
-        common = {c for c in common if maybe[0][1][c] >= ALONE} & _speaking(language)
-    if len(common) == 1:
-        return min(sorted(t for t, _ in maybe), key=len), next(iter(common))
+    resolved: set[tuple[str, str]] = set()
+    for i, (text, found) in enumerate(maybe):
+        others = [f for j, (_, f) in enumerate(maybe) if j != i]
+        shared = {c for c in found if any(c in f for f in others)}
+        if len(shared) != 1:
+            shared = {c for c in found if found[c] >= ALONE} & _speaking(language)
+        if len(shared) == 1:
+            resolved.add((text, shared.pop()))
+    if len({c for _, c in resolved}) == 1:
+        return min(sorted(resolved), key=lambda g: len(g[0]))
     return None

@@ -102,7 +102,8 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         in_prose = True
     free = FreeForm()
     if not has_person:
-        free = extract_free(list(labeled.prose), decoded.sender_name, cleaned.tail.splitlines())
+        free = extract_free(list(labeled.prose), decoded.sender_name, cleaned.tail.splitlines(),
+                            decoded.sender, decoded.subject)
     mail = Mail(decoded, cleaned, labeled, free, rules.campaign_address)
     verdict = classify(mail)
     kind = verdict.kind
@@ -147,7 +148,8 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         reasons.append("a field and its value read from a sentence: check before applying")
     if free_form and not free.has_intent:
         caps = min(caps, 0.4)
-        reasons.append("no signing phrase: a name and a country were found in the text")
+        if not free.own_name:
+            reasons.append("no signing phrase: a name and a country were found in the text")
     signatories = labeled.signatories if mail.has_form else free.signatories
     if signatories > 1:
         caps = min(caps, 0.3)

@@ -118,7 +118,7 @@ def test_the_country_of_a_well_known_city(text, code):
     ("Itabira MG", "BR"), ("Fortaleza/CE", "BR"), ("Viçosa (MG)", "BR"), ("Austin, TX", "US"),
 ])
 def test_the_country_of_a_region_or_a_city_with_its_region_code(text, code):
-    """ISO 3166-2 region names (pycountry), and a city followed by the code of one of its country's regions."""
+    """ISO 3166-2 region names (pycountry), and a city followed by the code of one of its regions."""
     assert places.city_country(text) == code
 
 

@@ -1,0 +1,68 @@
+"""Free-form replies read through `read_reply`: who signs and from which country, always held."""
+
+import pytest
+
+from mailbot.core.model import Kind
+from mailbot.core.reply import ParseRules, read_reply
+
+RULES = ParseRules(campaign_address="appeal@campaign.example")
+
+
+def read(body: str, sender: str = "Claudia Ferrante <claudia.f@example.org>", subject: str = "Re: Appeal"):
+    raw = (f"From: {sender}\nTo: appeal@campaign.example\nSubject: {subject}\n"
+           "Message-ID: <f@example.org>\nIn-Reply-To: <appeal@campaign.example>\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           + body + "\n").encode()
+    return read_reply(raw, RULES)
+
+
+@pytest.mark.parametrize("body, sender, first, name, country", [
+    ("Claudia Ferrante\nassistente sociale", "Claudia Ferrante <c@example.org>", "Claudia", "Ferrante", None),
+    ("Wagner Lopes\nbrasileiro, estudante", "Wagner Lopes <w@example.org>", "Wagner", "Lopes", "BR"),
+    ("С уважением,\nГалина Орлова\nсоциальный педагог\nНовосибирск", "Галина Орлова <g@example.org>",
+     "Галина", "Орлова", "RU"),
+    ("Olá,\n\nJoana Almeida\n\nAngola\n\nToda a solidariedade.", "Joana Almeida <j@example.org>",
+     "Joana", "Almeida", "AO"),
+    # one first name, the sender's (display name, other script, or the address)
+    ("Zacarias\nMoçambique\nmineiro", "Zacarias Mondlane <z@example.org>", "Zacarias", "", "MZ"),
+    ("Болат, Казахстан, шахтёр. Свободу ребятам!", "Bolat <b@example.org>", "Болат", "", "KZ"),
+    ("Ich unterschreibe.\nLena, Deutschland", "lena.h@example.org", "Lena", "", "DE"),
+])
+def test_the_sender_s_own_name_and_a_few_words_are_a_held_signature(body, sender, first, name, country):
+    reply = read(body, sender)
+    assert reply.kind is Kind.signature, reply.reasons
+    assert (reply.fields.first_name, reply.fields.name, reply.fields.country_code) == (first, name, country)
+    assert reply.confidence < RULES.auto_approve_threshold
+
+
+@pytest.mark.parametrize("body, sender", [
+    # an out-of-office without headers, signed with the sender's name
+    ("Спасибо за письмо. Я нахожусь в командировке до 5 декабря. По срочным вопросам звоните "
+     "+7 812 000-00-00.\n\nСветлана Егорова", "Светлана Егорова <s@example.org>"),
+    # a question signed with one's name
+    ("Can my union sign too?\n\nClaudia Ferrante", "Claudia Ferrante <c@example.org>"),
+    # someone else's name, not the sender's
+    ("Maria Rossi\nassistente sociale", "Claudia Ferrante <c@example.org>"),
+    # a long message that happens to end with the sender's name
+    ("Thank you for the news.\nI have shared it with my colleagues at the hospital this morning.\n"
+     "We talked about it for a long while.\nIt is a sad story and we hope for the best.\nWe will follow it.\n"
+     "Claudia Ferrante", "Claudia Ferrante <c@example.org>"),
+])
+def test_other_mails_signed_with_a_name_are_not_signatures(body, sender):
+    assert read(body, sender).kind is not Kind.signature
+
+
+@pytest.mark.parametrize("body, country", [
+    ("Je signe.\n\nÉtienne Moreau\nprêtre, Lens (Pas-de-Calais)", "FR"),
+    ("I sign.\n\nGurpreet Kaur\nSocial worker\nSurrey, British Columbia", "CA"),
+    ("assino! fernanda lopes, assistente social, itabira mg", "BR"),
+    ("Hola, soy Beatriz Lorenzo, enfermera jubilada de la sanidad pública, vivo en Lugo y quiero firmar "
+     "este llamamiento con todo el corazón.", "ES"),  # Lugo in Spain, as the mail is Spanish
+    ("Assino.\n\nGilberto Nunes\nsindicalista, angolano a viver em Lisboa", "AO"),  # nationality first
+    ("Ich unterschreibe gern – Martina Köhler, Rechtsanwältin aus Graz.", "AT"),  # "Martina" is a name
+])
+def test_a_country_guessed_from_places_and_people_is_held(body, country):
+    reply = read(body, "A Person <a@example.org>")
+    assert reply.kind is Kind.signature, reply.reasons
+    assert reply.fields.country_code == country, reply.reasons
+    assert reply.confidence < RULES.auto_approve_threshold
