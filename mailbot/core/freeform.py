@@ -214,7 +214,8 @@ def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, 
 
 _GREETINGS = {"oi", "ola", "hola", "hello", "hi", "hey", "bonjour", "bonsoir", "salut", "hallo", "moin",
               "servus", "ciao", "salve", "buongiorno", "buonasera", "привет", "здравствуите", "добрыи",
-              "dear", "cher", "chere", "chers", "caro", "cara", "cari", "care", "caros", "querido", "querida", "queridos",
+              "dear", "cher", "chere", "chers", "caro", "cara", "cari", "care", "caros", "querido", "querida",
+              "queridos",
               "estimado", "estimada", "estimados", "liebe", "lieber", "prezados", "buenos", "buenas", "bom",
               "boa", "guten", "good", "уважаемые", "коллеги", "companheiros", "companeros", "compagni"}
 
