@@ -62,7 +62,7 @@ def _all_places(parts: list[str], lines: list[str], tail: list[str]) -> list[str
     """Every place a reply may name: in each part, and a city with its region's code in brackets
     ("Viçosa (MG)"), which splitting into parts separates."""
     out = [place for p in parts for place in _places(p)]
-    return out + [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.findall(ln)]
+    return out + [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.finditer(ln)]
 
 
 def _places(part: str) -> list[str]:

@@ -56,6 +56,7 @@ def test_other_mails_signed_with_a_name_are_not_signatures(body, sender):
     ("Je signe.\n\nÉtienne Moreau\nprêtre, Lens (Pas-de-Calais)", "FR"),
     ("I sign.\n\nGurpreet Kaur\nSocial worker\nSurrey, British Columbia", "CA"),
     ("assino! fernanda lopes, assistente social, itabira mg", "BR"),
+    ("Eu, Pedro Henrique Rocha, estudante de agronomia em Viçosa (MG), assino o apelo.", "BR"),
     ("Hola, soy Beatriz Lorenzo, enfermera jubilada de la sanidad pública, vivo en Lugo y quiero firmar "
      "este llamamiento con todo el corazón.", "ES"),  # Lugo in Spain, as the mail is Spanish
     ("Assino.\n\nGilberto Nunes\nsindicalista, angolano a viver em Lisboa", "AO"),  # nationality first
