@@ -165,6 +165,8 @@ def _question(mail: Mail) -> str:
     text = fold(" ".join(line.strip() for line in mail.labeled.prose))
     text = re.sub(r"https?://\S+", " ", text)
     sentences = re.findall(r"[^.!?]+[.!?]*", text)
+    if any(phrases.SIGN_INTENT.search(s) and phrases.BUT_FIRST.search(s) for s in sentences):
+        return "wants to sign, but asks something first"
     if not any(s.rstrip().endswith("?") for s in sentences):
         return ""
     if mail.free.has_intent and any(

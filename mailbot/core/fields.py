@@ -222,8 +222,12 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
             re.fullmatch(r"[^\W\d_]{3,}\.", words[0]) or words[0].islower() and words[1][:1].isupper()):
         # "Pbro. Alfonso", "священник Николай": a word before the first name that may be a title
         score.cap(0.6, f"{words[0]!r} before the first name may be a title: check")
-    if any(PATRONYMIC.match(w) for w in (first.split()[1:] + name.split()[:-1])):
-        # kept or left out? Careful organizers differ ("Иван Петрович" or "Иван"): one decides
+    if patronymic := [w for w in first.split()[1:] if PATRONYMIC.match(w)]:
+        # "Иван Петрович Сидоров" is published "Иван Сидоров", as international lists print names;
+        # careful organizers differ, so one looks
+        first = " ".join(w for w in first.split() if w not in patronymic)
+        score.cap(0.6, f"the patronymic {' '.join(patronymic)!r} left out of the first name: check")
+    elif any(PATRONYMIC.match(w) for w in name.split()[:-1]):
         score.cap(0.6, f"a patronymic in {first} {name!r}: check which words to publish")
     out = []
     for value, surname in ((first, False), (name, True)):

@@ -58,11 +58,14 @@ _AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di
 _REGION_CODE = re.compile(r"([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,2})\s*\(([A-Z]{2,3})\)")
 
 
-def _all_places(parts: list[str], lines: list[str], tail: list[str]) -> list[str]:
+def _all_places(parts: list[str], lines: list[str], tail: list[str], person: str = "") -> list[str]:
     """Every place a reply may name: in each part, and a city with its region's code in brackets
-    ("Viçosa (MG)"), which splitting into parts separates."""
+    ("Viçosa (MG)"), which splitting into parts separates; not the words of the person's name
+    ("soy Inés": Inês is a town in Brazil)."""
     out = [place for p in parts for place in _places(p)]
-    return out + [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.finditer(ln)]
+    out += [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.finditer(ln)]
+    theirs = {fold(anyascii(w)) for w in person.split()}
+    return [p for p in out if not {fold(anyascii(w)) for w in p.split()} <= theirs]
 
 
 def _places(part: str) -> list[str]:
@@ -280,6 +283,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     reasons: list[str] = []
     guessed = ""
     names = [p for p in parts if looks_like_name(p) and not _country(p)]
+    full_guess = " ".join(names[:1])  # its words are not places
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
         found = [(p, c) for p in everywhere() if (c := _country(p))]
@@ -312,7 +316,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"country guessed from the word {found[0][0]!r}")
     if not found:  # "infirmière à Grenoble", "Москва" under the name: the place's country, a guess
         where = [*everywhere(), *(ln.strip() for ln in lines if ln and SIGN_OFF.match(ln.strip()))]
-        if place := country_of_places(_all_places(where, lines, tail or []), language):
+        if place := country_of_places(_all_places(where, lines, tail or [], f"{sender_name} {full_guess}"),
+                                      language):
             found = [place]
             guessed = place[1]
             reasons.append(f"country guessed from the place {place[0]!r}")
@@ -344,8 +349,9 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         full, presentation, organization, block_country = block
         if block_country:  # a country named in the block beats a guess from a city or a word
             country, codes, guessed = block_country, {_country(block_country) or ""}, ""
-        elif not found and (near := country_of_places(
-                _all_places([ln.strip() for ln in [*lines, *(tail or [])] if ln], [], []), language)):
+        elif not found and (near := country_of_places(_all_places(
+                [ln.strip() for ln in [*lines, *(tail or [])] if ln], [], [], f"{sender_name} {full}"),
+                language)):
             country, codes, guessed = near[0], {near[1]}, near[1]  # "Viele Grüße aus Graz" above the block
             reasons.append(f"country guessed from the place {near[0]!r}")
         reasons.append("name read from the signature block")

@@ -78,7 +78,7 @@ _TITLE = re.compile(r"^(?:(?:dr|dra|prof|profa|pr|mr|mrs|ms|mme|mlle|dott|dott\.
                     r"|herr|frau|sir|dame)\.?|(?:doutor|doutora|doctor|doctora|docteur|dottore|dottoressa|doktor"
                     r"|professor|professora|professeur|profesor|profesora|professore|professoressa|maître|maitre"
                     r"|ingeniero|ingeniera|licenciado|licenciada|avvocato|avvocatessa"
-                    r"|(?:me|don|dom|padre|fra|suor|dona|doña|frei|pater|отец)(?=\s+\S+\s+\S))(?=\s)"
+                    r"|(?:me|don|dom|padre|fra|fray|suor|dona|doña|frei|pater|отец|p\.|pe\.)(?=\s+\S+\s+\S))(?=\s)"
                     r"|(?:m|sr|sra|srta|ing|mag|avv|rev|fr|lic|lcdo|lcda|arq|mtro"
                     r"|mtra|mgr|dipl\.-ing|univ\.-prof|prof\.ª|д-р|проф)\.)\s+", re.I)
 

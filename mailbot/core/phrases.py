@@ -88,6 +88,15 @@ SIGN_INTENT = _any(
     r"\b(?:toute ma|ma pleine|mi total|mi plena|toda a minha|minha total|tutta la mia|meine volle|my full"
     r"|full|total|totale) solidari",
     r"\bsolidari\w* (?:with you|avec vous|con ustedes|con vosotros|com voces|con voi|mit euch|mit ihnen)\b",
+    # wishing to sign, in the words of each language: "vorrei firmare", "queremos firmar", "pode colocar meu nome"
+    r"\b(?:vorrei|vogliamo|vorremmo|desidero|desideriamo) firmare\b",
+    r"\b(?:queremos|quisiera|quisieramos|deseo|deseamos|me gustaria|nos gustaria) firmar\b",
+    r"\b(?:gostaria de|gostariamos de|queremos|desejo) assinar\b", r"\bcuenten con (?:mi firma|nosotros)\b",
+    r"\bcoloc\w*\b.{0,6}\b(?:o meu nome|meu nome|a minha assinatura|minha assinatura)\b",
+    r"\b(?:je voudrais|nous voulons|nous voudrions|nous souhaitons) signer\b",
+    r"\bwe (?:want|would like|wish) to (?:co-?)?sign\b",
+    r"\b(?:wir )?(?:mochten|wollen) (?:\w+ )?(?:unterschreiben|unterzeichnen)\b",
+    r"\bхотим (?:тоже )?подписать\b",
 )
 
 WITHDRAWAL = _any(
@@ -266,6 +275,10 @@ NAME_INTRO = re.compile(
 )
 
 # "Before I sign, ...", "bevor ich unterschreibe": a signing word that is not (yet) a signature
+# "vorrei firmare ma prima volevo sapere se ...": wanting to sign, once something is answered
+BUT_FIRST = _any(r"\b(?:but first|but before|mais d'abord|mais avant|pero primero|pero antes|mas primeiro"
+                 r"|mas antes|aber zuerst|aber vorher|ma prima|pero prima)\b", r"\bно (?:сначала|прежде)")
+
 CONDITIONAL = _any(r"\b(?:before|if|once|when|but first)\b", r"\b(?:avant de|avant que|si|mais d'abord)\b",
                    r"\b(?:pero primero|mas primeiro|aber zuerst|ma prima)\b", r"но сначала",
                    r"\b(?:antes de|antes que|si|cuando)\b", r"\b(?:antes de|se|quando)\b",
