@@ -88,7 +88,7 @@ SIGN_INTENT = _any(
     r"\b(?:toute ma|ma pleine|mi total|mi plena|toda a minha|minha total|tutta la mia|meine volle|my full"
     r"|full|total|totale) solidari",
     r"\bsolidari\w* (?:with you|avec vous|con ustedes|con vosotros|com voces|con voi|mit euch|mit ihnen)\b",
-    # wishing to sign, in the words of each language: "vorrei firmare", "queremos firmar", "pode colocar meu nome"
+    # wishing to sign, in the words of each language: "vorrei firmare", "pode colocar meu nome"
     r"\b(?:vorrei|vogliamo|vorremmo|desidero|desideriamo) firmare\b",
     r"\b(?:queremos|quisiera|quisieramos|deseo|deseamos|me gustaria|nos gustaria) firmar\b",
     r"\b(?:gostaria de|gostariamos de|queremos|desejo) assinar\b", r"\bcuenten con (?:mi firma|nosotros)\b",
