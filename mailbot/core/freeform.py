@@ -192,6 +192,12 @@ _ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaf
 _TWO_PEOPLE = re.compile(r"^(\S.*?)\s+(?:y|e|and|et|und|и|i|&)\s+([A-ZÀ-ÝА-ЯЁ]\S*(?:\s+\S+){0,3})$")
 
 
+def _first_of_two(m: re.Match[str]) -> str:
+    """The first of two people: "Pedro Alcántara y Lucía Ramos", "Marie et Pierre Lenoir" (held)."""
+    first, other = m.group(1), m.group(2)
+    return first if len(first.split()) > 1 else f"{first} {other.split()[-1]}"
+
+
 def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, str] | None:
     """(name, presentation, organization, country as written) from the block under a closing
     ("Atentamente," then "Dr. Xavier Oller Solé" / "Catedrático ..." / "Universitat de València" /
@@ -221,6 +227,14 @@ _GREETINGS = {"oi", "ola", "hola", "hello", "hi", "hey", "bonjour", "bonsoir", "
               "queridos",
               "estimado", "estimada", "estimados", "liebe", "lieber", "prezados", "buenos", "buenas", "bom",
               "boa", "guten", "good", "уважаемые", "коллеги", "companheiros", "companeros", "compagni"}
+
+
+def spelled_in(text: str, name: str) -> str:
+    """`name` as `text` spells it ("Dennis Wójcik" for the display name "Dennis Wojcik"), else `name`."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    n, want = len(name.split()), fold(anyascii(name))
+    return next((" ".join(words[i:i + n]) for i in range(len(words) - n + 1)
+                 if fold(anyascii(" ".join(words[i:i + n]))) == want), name)
 
 
 def _own_words(lines: list[str]) -> list[str]:
@@ -282,7 +296,10 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
 
     reasons: list[str] = []
     guessed = ""
-    names = [p for p in parts if looks_like_name(p) and not _country(p)]
+    couples = {p: _first_of_two(m) for p in parts
+               if (m := _TWO_PEOPLE.match(p)) and looks_like_name(m.group(2))
+               and (looks_like_name(m.group(1)) or _NAME_WORD.match(m.group(1)) and m.group(1)[:1].isupper())}
+    names = [couples.get(p, p) for p in parts if (p in couples or looks_like_name(p)) and not _country(p)]
     full_guess = " ".join(names[:1])  # its words are not places
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
@@ -332,13 +349,14 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     elif one := next((p for p in parts if len(p.split()) == 1 and _is_own_name(p, sender_name, sender)), ""):
         full = one  # "Zacarias / Moçambique / mineiro", "Je signe. / Jacques / (Liège)": a first name alone
         reasons.append(f"only a first name, {one!r}, as the sender's")
+    if re.match(r"^(?:[^\W\d_]\.-?)+\s+\S", full):  # "H. Marchand" under "Je m'appelle Hélène Marchand"
+        written = [p for p in everywhere() if looks_like_name(p) and not re.match(r"^[^\W\d_]\.", p)
+                   and fold(p.split()[-1]) == fold(full.split()[-1]) and fold(p)[:1] == fold(full)[:1]]
+        full = written[0] if written else full
     country = found[-1][0] if found else ""
-    signatories = 1 if full else 0
+    signatories = 2 if full in couples.values() else 1 if full else 0
     if m := _TWO_PEOPLE.match(full):
-        # "Pedro Alcántara y Lucía Ramos", "Giovanni e Pietro Caruso": the first person, held
-        first, other = m.group(1), m.group(2)
-        full = first if len(first.split()) > 1 else f"{first} {other.split()[-1]}"
-        signatories = 2
+        full, signatories = _first_of_two(m), 2
     if len(names) > 1 and len(codes) > 1:
         signatories = len(names)
     rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}]

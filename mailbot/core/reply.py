@@ -16,7 +16,7 @@ from mailbot.core.clean import CleanText, clean, quotes_mail_of
 from mailbot.core.decode import DecodedMail, decode_mail
 from mailbot.core.extract import blank_quoted_label, extract_inline, extract_labeled, fields_in_prose
 from mailbot.core.fields import build
-from mailbot.core.freeform import FreeForm, extract_free
+from mailbot.core.freeform import FreeForm, extract_free, spelled_in
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind, Reply, is_bot_message_id
 from mailbot.core.normalize import country_display
@@ -134,7 +134,7 @@ def _read(raw: bytes, rules: ParseRules) -> Reply:
         raw_values = {FULL_NAME: free.full_name, "country": free.guessed_code or free.country,
                       "presentation": free.presentation, "organization": free.organization}
         if not free.full_name and decoded.sender_name and free.has_intent:
-            raw_values[FULL_NAME] = decoded.sender_name
+            raw_values[FULL_NAME] = spelled_in(cleaned.own, decoded.sender_name)  # "Wójcik" as typed
             reasons.append("name taken from the sender's display name")
     one_line = not free_form and _one_line_entry(raw_values)
     if one_line:

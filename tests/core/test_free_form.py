@@ -67,3 +67,29 @@ def test_a_country_guessed_from_places_and_people_is_held(body, country):
     assert reply.kind is Kind.signature, reply.reasons
     assert reply.fields.country_code == country, reply.reasons
     assert reply.confidence < RULES.auto_approve_threshold
+
+
+@pytest.mark.parametrize("body, sender, first, name", [
+    # an initial in the closing, the whole name in the text
+    ("Bonjour,\n\nJe m'appelle Hélène Marchand, je suis infirmière à la retraite. Je souhaite signer votre "
+     "appel.\n\nCordialement,\nH. Marchand", "H. Marchand <h@example.org>", "Hélène", "Marchand"),
+    # the display name without its accent, the text with it
+    ("Moin,\n\nich bin Krankenpfleger, mein Name ist Dennis Wójcik.\nUnterschreibe gern!\n\nDennis",
+     "Dennis Wojcik <d@example.org>", "Dennis", "Wójcik"),
+    # two people: the first one, held
+    ("Bonjour,\nNous signons tous les deux : Marie et Pierre Lenoir, médecins retraités, Lyon.",
+     "P. Lenoir <p@example.org>", "Marie", "Lenoir"),
+    ("Firmamos mi marido y yo: Carmen Ruiz Ortega y Andrés Molina Cruz, maestros jubilados.",
+     "Carmen <c@example.org>", "Carmen", "Ruiz Ortega"),
+    # a priest's title and order
+    ("Me sumo al llamamiento.\n\nP. Ernesto Salazar, SJ\nsacerdote jesuita\nCaracas, Venezuela",
+     "Ernesto Salazar <e@example.org>", "Ernesto", "Salazar"),
+    # the patronymic left out of the first name, held
+    ("Прошу добавить мою подпись: Кузнецова Мария Петровна, врач-терапевт, г. Екатеринбург.",
+     "Мария <m@example.org>", "Мария", "Кузнецова"),
+])
+def test_who_signs_a_free_form_reply(body, sender, first, name):
+    reply = read(body, sender)
+    assert reply.kind is Kind.signature, reply.reasons
+    assert (reply.fields.first_name, reply.fields.name) == (first, name), reply.reasons
+    assert reply.confidence < RULES.auto_approve_threshold
