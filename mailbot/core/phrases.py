@@ -107,7 +107,7 @@ WITHDRAWAL = _any(
     r"\b(?:no longer|don't|do not) (?:wish|want) to (?:be listed|be on|sign|appear|remain|be part)",
     r"\b(?:retir|supprim|enlev|effac|ot|annul)\w*\b.{0,30}\b(?:ma|mon|notre)\b.{0,15}\b(?:signature|nom)\b",
     r"\bretirez[- ]moi\b", r"\bne (?:souhaite|veux) plus (?:figurer|apparaitre|signer|etre)",
-    r"\b(?:retir|quit|elimin|borr|suprim|anul|sac)\w*\b.{0,30}\b(?:mi|nuestra|nuestro)\b.{0,15}"
+    r"\b(?:retir(?!ad[oa]s?\b)|quit|elimin|borr|suprim|anul|sac)\w*\b.{0,30}\b(?:mi|nuestra|nuestro)\b.{0,15}"
     r"\b(?:firma|nombre|adhesion)",
     r"\bya no (?:quiero|deseo) (?:figurar|firmar|aparecer)",
     r"\bretiro (?:la|mi) (?:firma|adhesion)\b", r"\bno publiquen mi nombre\b",
@@ -120,7 +120,7 @@ WITHDRAWAL = _any(
     r"\bne publiez pas mon nom\b", r"\bnao publiquem o meu nome\b", r"\bnon pubblicate il mio nome\b",
     r"\bveroffentlichen sie meinen namen nicht\b", r"\bdo not publish my name\b",
     r"\bdon't publish my name\b", r"не публикуйте мо\w* (?:имя|фамилию|подпись)",
-    r"\b(?:retir|remov|exclu|apag|cancel|tir)\w*\b.{0,30}\b(?:minha|meu|nossa|nosso)\b.{0,15}"
+    r"\b(?:retir(?!ad[oa]s?\b)|remov|exclu|apag|cancel|tir)\w*\b.{0,30}\b(?:minha|meu|nossa|nosso)\b.{0,15}"
     r"\b(?:assinatura|nome|adesao)",
     r"\bnao (?:quero|desejo) mais (?:figurar|assinar|aparecer)",
     r"\b(?:unterschrift|unterzeichnung|namen?)\b.{0,40}\b(?:zuruckziehen|zuruckzuziehen|zuruck|entfernen"
@@ -130,7 +130,7 @@ WITHDRAWAL = _any(
     r"(?:подпис|имя|фамили)",
     r"\b(?:ritir|rimuov|togli|cancell|elimin)\w*\b.{0,30}\b(?:la mia|il mio|mia|mio)\b.{0,15}"
     r"\b(?:firma|nome|adesione)",
-    r"\bnon (?:voglio|desidero) piu (?:figurare|firmare|apparire)",
+    r"\bnon (?:voglio|desidero) piu (?:figurare|firmare|apparire|comparire|essere tra)",
     r"\b(?:usun|wycofu|skresl)\w*\b.{0,30}\b(?:moj|moje|moja|swoj)\w*\b.{0,15}\b(?:podpis|nazwisk)",
     r"imza\w*.{0,25}(?:geri cek|sil|kaldir|kaldır)", r"(?:αφαιρ|διαγραψ|αποσυρ)\w*.{0,30}υπογραφ",
     r"\b(?:retir|elimin|esborr|tre)\w*\b.{0,30}\b(?:la meva|el meu)\b.{0,15}\b(?:signatura|nom)",
@@ -236,6 +236,75 @@ def wants_name_withheld(text: str) -> bool:
                 gap = re.sub(r"^\w*", "", sentence[shown.end():name.start()])  # the verb's ending
                 if len(_PLEASE.sub(" ", gap).split()) <= 1:  # "не публикуйте, пожалуйста, моё имя"
                     return True
+    return False
+
+
+# Asking to be taken off the list, in any word order: a removing verb, then the writer ("me",
+# "bórrenme", "toglietemi", "mich", "меня") with the list or the letter named, or the writer's own
+# signature, name, support or entry; or "not include me". Not a report ("you removed my name by
+# mistake", "why was my name removed?"), not "please don't remove my name".
+_REMOVE = _any(r"\b(?:remov|delet|withdraw|retract|strik|eras|cancel|drop|pull\w* out|unsubscrib"
+               r"|take\w* (?:me |my \w+ )?off|take\w* (?:me |my \w+ )?out|cross\w* (?:me |my \w+ )?off)",
+               r"\b(?:retir(?!ed\b|ement|ee|ad[oa]s?\b|e\b)|enlev|supprim|effac|ray|desist|ot(?:er|ez)|desinscri)",
+               r"\b(?:borr|elimin|quit|saqu|sac(?:ar|ad|en)|anul|dar de baja|den de baja|desvincul)",
+               r"\b(?:tir(?:ar|em|e|ou)|remov|exclu|apag|cancel|desist)",
+               r"\b(?:streich|entfern|losch|zuruckzieh|zuruckzuzieh|ziehe\b|(?:he)?rausnehm"
+               r"|(?:nehm\w* sie|nehmt) mich (?:\w+ ){0,3}(?:von|aus|raus|heraus)\b)",
+               r"\b(?:ritir|togli|cancell|rimuov|depenn|elimin)",
+               r"(?:удал|убер|убра|исключ|вычеркн|отзыв|отозв|сним|снят)")
+# the writer as a word ("remove me", "me retirer", "streichen Sie mich") or joined to the verb
+# ("bórrenme", "toglietemi", "retirez-moi", "tirem-me")
+_ME = _any(r"\b(?:me|moi|mich|mi|myself)\b|\bm'", r"\bменя\b")
+_CLITIC = re.compile(r"\w*?(?:me|mi|moi)\b|\w*-(?:me|moi|mi)\b")  # matched at the verb's end
+_MINE = _any(r"\b(?:my|our|ma|mon|mes|mi|mis|nuestra|minha|meu|a minha|o meu|meine?n?|il mio|la mia|mia|mio"
+             r"|la meva|el meu)\b\W*(?:\w+\W+)?(?:name|signature|endorsement|support|entry|nom|signature"
+             r"|adhesion|soutien|nombre|firma|apoyo|assinatura|nome|adesao|apoio|namen?|unterschrift"
+             r"|unterstutzung|eintrag|zustimmung|adesione|sostegno)\b",
+             r"(?:мо[юейё]|сво[юейё])\s+(?:имя|подпись|фамилию|поддержку)", r"\bподпись\b")
+# "remove the typo in my name", "take the title off my name": a correction of the name
+_OF_NAME = re.compile(r"\b(?:in|of|from|off|on|to|de|du|dans|en|von|im|di|del|nel|dal|do|da|no|na|в|из|от)"
+                      r"\s*$")
+NAME_EDIT = _any(r"\b(?:in|of|from|off|de|du|dans|von|im|aus|di|nel|dal|do|no|na)\s+(?:my|mon|ma|mi|meu|minha"
+                 r"|meinem|meiner|il mio|mio)\s+(?:\w+\s+)?(?:name|surname|nom|nombre|apellido|nome"
+                 r"|sobrenome|namen|nachnamen|vornamen|cognome)\b",
+                 r"\bв\s+(?:моём|моем|моей)\s+(?:имени|фамилии)")
+_THE_LIST = _any(r"\b(?:list|signator|signer|letter|appeal|petition|liste|signatair|lettre|appel|lista"
+                 r"|firmante|carta|llamamiento|signatari|apelo|peticao|unterzeichner|aufruf|brief|elenco|firmatari"
+                 r"|appello)", r"(?:список|списк|подписавш|обращени|письм)")
+_NOT_INCLUDE = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b)\s+(?:\w+\s+)?(?:include|list|includ|inclu"
+                    r"|inser|aufnehm|aufzunehm|включа|вносит|указыва)\w*\s+(?:me|moi|mich|me|меня)\b")
+# "please don't remove my name": the opposite wish
+DONT_REMOVE = _any(r"(?:\b(?:don't|do not|dont|ne|no|nao|nicht|non|не)\b|n't\b)\s+(?:\w+\s+)?"
+                   r"(?:remov|delet|retir|enlev|supprim|borr|elimin|quit|tir|apag|streich|entfern|losch|togli"
+                   r"|cancell|rimuov|удал|убир|исключ|вычерк)")
+_NOT_A_WISH = _any(r"\b(?:by mistake|why|par erreur|pourquoi|por error|por que|warum|irrtumlich|versehentlich"
+                   r"|per errore|perche|por engano|porque)\b", r"(?:по ошибке|почему)")
+
+
+def wants_off_list(text: str) -> bool:
+    """A sentence asking that the writer be taken off the list ("Bórrenme de la lista", "Bitte
+    streichen Sie mich", "Toglietemi dall'elenco", "Please don't include me after all")."""
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        if _NOT_A_WISH.search(sentence) or DONT_REMOVE.search(sentence) or NAME_EDIT.search(sentence):
+            continue
+        if sentence.rstrip().endswith("?") and not re.search(
+                r"\b(?:can|could|would|will|pourriez|pouvez|podrian|pueden|podem|poderiam|konnen|konnten"
+                r"|wurden|potete|potreste)\b|(?:можете|могли бы)", sentence):
+            continue  # "did you remove me?" is a question; "could you remove me?" a request
+        if _NOT_INCLUDE.search(sentence):
+            return True
+        for verb in _REMOVE.finditer(sentence):
+            after = sentence[verb.start():verb.start() + 70]
+            near = sentence[max(0, verb.start() - 12):verb.end() + 14]
+            if (mine := _MINE.search(after, 0, 45)) and not _OF_NAME.search(after[:mine.start()]):
+                return True
+            # "meine Unterstützung zurückziehen": in German the object comes before the verb
+            if re.match(r"zuruck|streich|entfern|losch", verb.group(0)) and \
+                    _MINE.search(sentence[max(0, verb.start() - 40):verb.start()]):
+                return True
+            joined = _CLITIC.match(sentence, verb.end())
+            if (_ME.search(near) or joined or "desist" in verb.group(0)) and _THE_LIST.search(sentence):
+                return True
     return False
 
 

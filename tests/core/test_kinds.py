@@ -52,6 +52,25 @@ def kind_of(body: str) -> Kind:
     "Ich möchte lieber doch nicht mit Namen auf der Liste stehen. Ist das noch möglich?",
     "Лучше моё имя не публиковать. Если ещё можно, уберите меня, пожалуйста, из списка.",
     "Прошу видалити мій підпис, обставини змінилися.",
+    # the writer taken off the list, in any word order: "me" and the list, or one's own entry
+    "Please don't include me after all.",
+    "Pouvez-vous me retirer de la liste des signataires ?",
+    "Je souhaite me désister de cet appel.",
+    "Bórrenme de la lista, por favor.",
+    "Les pido que me saquen de la lista de firmantes.",
+    "Tirem-me da lista, por favor.",
+    "Desisto de assinar o apelo.",
+    "Bitte nehmen Sie mich von der Liste.",
+    "Bitte streichen Sie mich von der Unterzeichnerliste.",
+    "Cancellatemi dalla lista, per favore.",
+    "Toglietemi dall'elenco dei firmatari.",
+    "Non voglio più comparire tra i firmatari.",
+    "Je ne peux plus signer cet appel, merci de m'enlever.",
+    "Ich muss meine Unterstützung leider zurückziehen.",
+    "Прошу не включать меня в список подписавших.",
+    "Por motivos personales, necesito que me eliminen de la lista de firmantes.",
+    "Bitte löschen Sie meinen Eintrag.",
+    "Please delete me from the list of signers.",
 ])
 def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     assert kind_of(body) is Kind.withdrawal
@@ -66,6 +85,15 @@ def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     "Could you check why my name does not appear on the list?",
     "Please do not list my organization, only my name.",
     "I would like my name to appear as Jean-Luc, not Jean Luc.",
+    # a report, a question, or the opposite wish
+    "You removed my name by mistake, I never asked for that.",
+    "Why was my name removed from the list?",
+    "Please don't remove my name, I still support the appeal.",
+    "Bitte nehmt mich in die Liste auf.",
+    "Please add my name: Tariq Mahmood, retired irrigation engineer, Lahore, Pakistan.",
+    "Soy maestro retirado, mi nombre es Pedro Gil y firmo el llamamiento.",
+    "Please remove the typo in my name: it is Jean-Luc.",
+    "Bitte entfernen Sie den Titel aus meinem Namen.",
 ])
 def test_a_missing_name_is_not_a_withdrawal(body):
     assert kind_of(body) is not Kind.withdrawal
