@@ -229,6 +229,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
     reasons: list[str] = []
     seen = 0
     pending: str | None = None  # a blank label waiting for its answer on the next line
+    from_quote = False  # that label was quoted ("> Vorname:"): its answer may come after a blank line
     last_field: str | None = None
     lines = cleaned.lines
 
@@ -280,8 +281,8 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
     for i, line in enumerate(lines):
         text = line.text
         if not text.strip():
-            if not (table_layout and pending):
-                pending, last_field = None, None
+            if not (table_layout and pending) and not (pending and from_quote):
+                pending, last_field = None, None  # after "> Vorname:" and a blank line, "Stefan" answers
             if line.own:
                 prose.append("")  # paragraphs matter to the free-form reader
             continue
@@ -294,6 +295,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
         if not line.own:
             # a quoted blank label waits for the answer on the own line under it
             pending = parsed[0][0] if line.quoted and len(parsed) == 1 and not parsed[0][2] else None
+            from_quote = pending is not None
             last_field = None
             continue
         if parsed:
@@ -310,6 +312,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
             # only "Label:" announces an answer on the next line, not a bare word or table cell
             pending = tail[0] if not tail[2] and (text.rstrip().endswith((":", "：")) or
                                                   table_layout) else None
+            from_quote = False
             last_field = tail[0] if tail[2] else None
             continue
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
@@ -326,7 +329,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
                 labels.fold(text).strip(" ()[].") not in labels.EMPTY_VALUES:
             pending = None  # "Website:" left blank, then "Jallalla." or a name: not an address
         if pending and not SIGN_OFF.match(text):
-            quoted_label = i > 0 and lines[i - 1].quoted
+            quoted_label = from_quote
             record(pending, text.strip(), pending)
             form_lines.append(i)
             reasons.append("answer read under a quoted label" if quoted_label
@@ -338,7 +341,7 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
                 # "Organization:" left blank, then the closing "Penelope Duggan"?
                 conflicts.append(pending)
                 reasons.append(f"the line under {pending!r} may be a closing line, not its value")
-            pending, last_field = None, pending
+            pending, last_field, from_quote = None, pending, False
             continue
         if last_field in _WRAPPING and _wrapped_run(lines, i):
             # a long value hard-wrapped onto more lines, up to the next labeled line; a short

@@ -237,7 +237,7 @@ def spelled_in(text: str, name: str) -> str:
                  if fold(anyascii(" ".join(words[i:i + n]))) == want), name)
 
 
-def _own_words(lines: list[str]) -> list[str]:
+def own_words(lines: list[str]) -> list[str]:
     """The lines of a reply without greetings and closings."""
     out = []
     for line in (ln.strip() for ln in lines):
@@ -248,7 +248,7 @@ def _own_words(lines: list[str]) -> list[str]:
     return out
 
 
-def _is_own_name(text: str, sender_name: str, sender: str) -> bool:
+def is_own_name(text: str, sender_name: str, sender: str) -> bool:
     """Is `text` the sender's name: the words of the display name ("Claudia Ferrante"), in any
     script ("Болат" from "Bolat"), or one first name that the display name or the address begins
     with ("Jacques" from jacques.liege@...)?"""
@@ -267,12 +267,12 @@ def _is_own_name(text: str, sender_name: str, sender: str) -> bool:
 def _own_name_block(lines: list[str], sender_name: str, sender: str) -> str:
     """A reply that is the sender's own name and a few short words, without a signing phrase:
     "Claudia Ferrante / assistente sociale", "Wagner Lopes / brasileiro, estudante"."""
-    own = _own_words(lines)
+    own = own_words(lines)
     if not own or len(own) > 4 or any("?" in ln or len(ln.split()) > 10 for ln in own):
         return ""
     for i, line in enumerate(own):
         first = _parts(line)[:1]
-        if first and _is_own_name(first[0], sender_name, sender) and \
+        if first and is_own_name(first[0], sender_name, sender) and \
                 (len(first[0].split()) > 1 or any(_parts(ln)[1:] for ln in own[i:]) or own[i + 1:]):
             return "\n".join(own[i:])
     return ""
@@ -346,7 +346,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         full = names[0]
         if sender_name and not set(fold(full).split()) & set(fold(sender_name).split()):
             reasons.append(f"name {full!r} differs from the sender's name {sender_name!r}")
-    elif one := next((p for p in parts if len(p.split()) == 1 and _is_own_name(p, sender_name, sender)), ""):
+    elif one := next((p for p in parts if len(p.split()) == 1 and is_own_name(p, sender_name, sender)), ""):
         full = one  # "Zacarias / Moçambique / mineiro", "Je signe. / Jacques / (Liège)": a first name alone
         reasons.append(f"only a first name, {one!r}, as the sender's")
     if re.match(r"^(?:[^\W\d_]\.-?)+\s+\S", full):  # "H. Marchand" under "Je m'appelle Hélène Marchand"

@@ -88,6 +88,8 @@ SIGN_INTENT = _any(
     r"\b(?:toute ma|ma pleine|mi total|mi plena|toda a minha|minha total|tutta la mia|meine volle|my full"
     r"|full|total|totale) solidari",
     r"\bsolidari\w* (?:with you|avec vous|con ustedes|con vosotros|com voces|con voi|mit euch|mit ihnen)\b",
+    r"(?:^|[.!]\s*)(?:signed|firmado|firmada|assinado|assinada|signe|unterschrieben|firmato|firmata"
+    r"|подписано)\s*[.!]",
     # wishing to sign, in the words of each language: "vorrei firmare", "pode colocar meu nome"
     r"\b(?:vorrei|vogliamo|vorremmo|desidero|desideriamo) firmare\b",
     r"\b(?:queremos|quisiera|quisieramos|deseo|deseamos|me gustaria|nos gustaria) firmar\b",
@@ -358,7 +360,10 @@ CONDITIONAL = _any(r"\b(?:before|if|once|when|but first)\b", r"\b(?:avant de|ava
 ANSWERS_BELOW = _any(r"\b(?:below|filled|fill(?:ed)? in|rempli|ci-dessous|dessous|abajo|debajo|rellen"
                      r"|abaixo|preench|unten|ausgefullt|ниже|заполн|sotto|compilat|done|here you go"
                      r"|voila|fatto|ecco|hecho|listo|aqui esta|feito|pronto|segue|erledigt|fertig"
-                     r"|готово|вот)\w*")
+                     r"|готово|вот)\w*",
+                     # "respondi no próprio formulário", "answered in the form", "répondu dans le formulaire"
+                     r"\b(?:answered|replied|respondi|contestado|contestada|repondu|risposto|geantwortet)\b.{0,25}"
+                     r"\b(?:form|formulario|formulaire|modulo|formular)", r"ответил\w*.{0,20}форм")
 
 # "Could you add my organisation?": a request phrased as a question, not a question to staff
 POLITE_REQUEST = _any(

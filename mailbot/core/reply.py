@@ -16,7 +16,7 @@ from mailbot.core.clean import CleanText, clean, quotes_mail_of
 from mailbot.core.decode import DecodedMail, decode_mail
 from mailbot.core.extract import blank_quoted_label, extract_inline, extract_labeled, fields_in_prose
 from mailbot.core.fields import build
-from mailbot.core.freeform import FreeForm, extract_free, spelled_in
+from mailbot.core.freeform import FreeForm, extract_free, own_words, spelled_in
 from mailbot.core.labels import FULL_NAME, PERSON_KEYS, fold
 from mailbot.core.model import FIELD_NAMES, Kind, Reply, is_bot_message_id
 from mailbot.core.normalize import country_display
@@ -58,9 +58,25 @@ def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: Pars
         return False
     # Nothing written above the quote but the attribution, or words of signing: "Thanks, all
     # good!" above a quoted list of fields is a thank-you, not a signature.
-    own = "\n".join(line for line in cleaned.own.splitlines()
-                    if rules.campaign_address.lower() not in line.lower()).strip()
-    return not own or bool(SIGN_INTENT.search(fold(own)) or ANSWERS_BELOW.search(fold(own)))
+    own = [line for line in cleaned.own.splitlines() if rules.campaign_address.lower() not in line.lower()]
+    if any(SIGN_INTENT.search(fold(line)) or ANSWERS_BELOW.search(fold(line)) for line in own):
+        return True
+    if _THANKS.search(fold(" ".join(own))):
+        return False  # "Thanks, all good!" above a quoted confirmation: a thank-you, not a signature
+    # greetings, closings and the signer's own name ("Revd Margaret Ellison", "Lg, Stefan") say
+    # nothing; one short line of good wishes may stand with them ("With prayers for the men")
+    rest = [line for line in own_words(own) if not _signers_line(line, decoded.sender_name)]
+    return not rest or len(rest) == 1 and len(rest[0].split()) <= 12 and "?" not in rest[0]
+
+
+_THANKS = re.compile(r"\b(?:thanks?|thank you|merci|gracias|obrigad\w|danke|grazie|спасибо|благодар\w*)\b")
+
+
+def _signers_line(line: str, sender_name: str) -> bool:
+    """A short line with a word of the sender's name ("Revd Margaret Ellison", "Lg, Stefan")."""
+    words = {w for w in re.findall(r"[^\W\d_]{3,}", fold(line))}
+    return len(line.split()) <= 4 and not re.search(r"\d", line) and \
+        bool(words & set(re.findall(r"[^\W\d_]{3,}", fold(sender_name))))
 
 
 def _one_line_entry(raw: dict[str, str]) -> bool:

@@ -1,0 +1,56 @@
+"""Answers typed inside the quoted appeal, or under its quoted blank labels."""
+
+import pytest
+
+from mailbot.core.model import Kind
+from mailbot.core.reply import ParseRules, read_reply
+
+RULES = ParseRules(campaign_address="appeal@campaign.example")
+FORM = ("> To sign, reply with:\n> First name: {first}\n> Surname: {name}\n> Country: {country}\n"
+        "> Presentation (one line):{presentation}\n> Website (optional):\n>\n> The Campaign\n")
+
+
+def read(own_above: str, own_below: str, sender: str, **answers: str):
+    quote = ("On Tue, 17 Nov 2026 at 09:12, The Campaign <appeal@campaign.example> wrote:\n"
+             + FORM.format(**answers))
+    raw = (f"From: {sender}\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
+           "Message-ID: <q@example.org>\n"
+           "In-Reply-To: <appeal-1@campaign.example>\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           + own_above + "\n" + quote + "\n" + own_below + "\n").encode()
+    return read_reply(raw, RULES)
+
+
+@pytest.mark.parametrize("above, below", [
+    ("", "Gilles"),  # only the signer's first name under the quote
+    ("", "With prayers for the men and their families.\nRevd Margaret Ellison"),  # a wish and the name
+    ("", "Gruß J. Hofmann"),
+    ("", "Firmado. Salud!\nMartín"),
+    ("Caros amigos, respondi no próprio formulário.", ""),
+])
+def test_answers_inside_the_quote_with_a_few_words_around(above, below):
+    reply = read(above, below, "Revd Margaret Ellison <m@example.org>", first=" Margaret", name=" Ellison",
+                 country=" United Kingdom", presentation=" Vicar of Easington")
+    assert reply.kind is Kind.signature, reply.reasons
+    fields = reply.fields
+    assert (fields.first_name, fields.name, fields.country_code) == ("Margaret", "Ellison", "GB")
+
+
+def test_a_thank_you_above_a_quoted_filled_form_is_not_a_signature():
+    reply = read("Thanks, all good!", "", "Margaret Ellison <m@example.org>", first=" Margaret",
+                 name=" Ellison", country=" United Kingdom", presentation=" Vicar")
+    assert reply.kind is not Kind.signature
+
+
+def test_an_answer_under_a_quoted_label_after_a_blank_line():
+    raw = ("From: Stefan Pichler <s@example.org>\nTo: appeal@campaign.example\nSubject: Re: Aufruf\n"
+           "Message-ID: <p@example.org>\nIn-Reply-To: <appeal-1@campaign.example>\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "Am 02.11.2026 um 10:30 schrieb Appeal:\n> Bitte füllen Sie aus:\n>\n"
+           "> Vorname:\n\nStefan\n\n> Nachname:\n\nPichler\n\n> Land:\n\nÖsterreich\n\n"
+           "> Webseite (optional):\n\nLg, Stefan\n").encode()
+    reply = read_reply(raw, RULES)
+    assert reply.kind is Kind.signature, reply.reasons
+    fields = reply.fields
+    assert (fields.first_name, fields.name, fields.country_code) == ("Stefan", "Pichler", "AT")
+    assert reply.fields.website == ""
