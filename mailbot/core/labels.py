@@ -208,6 +208,9 @@ EMPTY_VALUES = frozenset({
     "ich habe keine", "keine webseite", "keine website", "kein verein", "keine organisation",
     "нет сайта", "сайта нет", "не состою", "nessuna organizzazione", "nenhuma organização",
     "ninguna organización", "aucune organisation", "sans organisation",
+    "nao tem", "não tem", "no tiene", "n'en ai pas", "je n'ai pas", "pas encore", "ainda nao", "ainda não",
+    "todavia no", "todavía no", "aun no", "aún no", "noch nicht", "noch keine", "non ancora", "ещё нет",
+    "еще нет", "keiner", "keines", "nope", "no tengo web", "no tengo página", "nao tem site", "não tem site",
 })
 
 

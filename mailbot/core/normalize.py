@@ -229,6 +229,10 @@ def normalize_website(value: str) -> tuple[str, str]:
     text = text.strip("<>()[]\"'").rstrip(".,;")
     if not text or is_empty(text):
         return "", ""
+    if re.search(r"\s", text) and "." not in text and len(text.split()) <= 5 and re.search(
+            r"\b(?:no|not|none|nao|não|pas|kein\w*|non|нет|sin|sem|ohne|senza|nessun\w*|aucun\w*)\b",
+            text, re.I):
+        return "", ""  # "não tem site", "je n'en ai pas encore": none, in words
     if re.search(r"\s", text):
         return "", f"website dropped (not a single address): {value.strip()!r}"
     assumed = False

@@ -23,6 +23,8 @@ from mailbot.core.reply import country_display as reexported
     ("Holland", "NL"), ("the Netherlands", "NL"), ("Deutschland", "DE"), ("Allemagne", "DE"),
     ("Россия", "RU"), ("Spanish State", "ES"), ("España", "ES"), ("brazil", "BR"), ("Brasilien", "BR"),
     ("Suisse", "CH"), ("Österreich", "AT"), ("Côte d'Ivoire", "CI"), ("Czech Republic", "CZ"),
+    ("RD Congo", "CD"), ("République démocratique du Congo", "CD"), ("Demokratische Republik Kongo", "CD"),
+    ("République du Congo", "CG"), ("AO", "AO"),
 ])
 def test_country_names_in_any_language(text, code):
     """Common and CLDR names, any case or accents, give the ISO code exactly."""
@@ -87,6 +89,12 @@ def test_full_name_split(full, first, name, sure):
 def test_websites_only_http_and_https(typed, url):
     """Only http(s) survives; a bare host is taken as https; anything else is dropped."""
     assert normalize_website(typed)[0] == url
+
+
+@pytest.mark.parametrize("typed", ["não tem", "no website yet", "keine eigene", "non ho ancora un sito"])
+def test_no_website_in_words_is_empty_not_dropped(typed):
+    """Saying there is none leaves the field empty without a doubt to review."""
+    assert normalize_website(typed) == ("", "")
 
 
 @pytest.mark.parametrize("word, code", [
