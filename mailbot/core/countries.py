@@ -176,11 +176,26 @@ def _starting_with(prefix: str) -> list[str]:
     return ordered[i:j]
 
 
+# Words for a people that do not begin with their country's name, or name a region's people
+_IRREGULAR_DEMONYMS = {
+    "venezolan": "VE", "nigerien": "NE", "nigerian": "NG", "quebecois": "CA", "quebeques": "CA",
+    "catalan": "ES", "gallego": "ES", "galega": "ES", "vasco": "ES", "basque": "ES", "andaluz": "ES",
+    "sardo": "IT", "sarda": "IT", "siciliano": "IT", "siciliana": "IT", "napoletan": "IT", "ticinese": "CH",
+    "scottish": "GB", "welsh": "GB", "ecossais": "GB", "escoces": "GB", "escocesa": "GB",
+    "gales": "GB", "galesa": "GB", "gallois": "GB", "schott": "GB", "bavarian": "DE", "bayerisch": "DE",
+    "flamand": "BE", "flemish": "BE", "wallon": "BE", "corse": "FR", "breton": "FR", "bretonne": "FR",
+    "tirolese": "AT", "tiroler": "AT", "galician": "ES", "andalusian": "ES", "tejano": "US", "texan": "US",
+}
+
+
 @functools.lru_cache(maxsize=4096)
 def demonym(word: str) -> str | None:
     """The country a word for its people names ("togolais" -> TG, "Ukrainerin" -> UA), when its
     stem begins exactly one country's name in a common language; a guess, never exact."""
     w = key(word)
+    if (found := next((c for stem, c in _IRREGULAR_DEMONYMS.items()
+                       if w.startswith(stem) and len(w) - len(stem) <= 4), None)):
+        return found  # "venezolano", "nigérienne", "sardo", "ticinese"
     if len(w) < 6 or " " in w or not w.isalpha() or w in _NOT_DEMONYMS:
         return None
     _, codes_of = _one_word_names()

@@ -172,6 +172,12 @@ def normalize_name(value: str, surname: bool = False, language: str = "") -> tup
     return " ".join(fixed), True
 
 
+# A Marian name after Maria or Ana is part of the first name: "Maria do Carmo", "María de los Ángeles"
+_MARIAN = re.compile(r"(?:do|da|das|dos|de|del|de la|de las|de los)\s+(?:Carmo|Céu|Ceu|Graças|Gracas"
+                     r"|Conceição|Lourdes|Fátima|Fatima|Rosário|Rosario|Luz|Socorro|Dores|Glória|Gloria|Penha"
+                     r"|Carmen|Pilar|Mar|Jesús|Jesus|Soledad|Mercedes|Nazaré|Guadalupe|Ángeles|Angeles|Remedios"
+                     r"|Asunción|Assunção|Consolación|Dolores|Montserrat|Rocío|Rocio)\b")
+
 # Given names that mostly come second in a double given name ("José Luis", "Ana Paula", "Jean-Luc"
 # without its hyphen): in a three-word name, read as part of the first name. Never sure.
 SECOND_GIVEN_NAMES = frozenset(fold(n) for n in (
@@ -218,6 +224,11 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
     sure = all(w.lower() in PARTICLES for w in rest[:-1])
     if len(rest) >= 2 and fold(rest[0]) in SECOND_GIVEN_NAMES:
         first, rest = f"{first} {rest[0]}", rest[1:]  # "José Luis Pérez", "Ana Paula Reis": a guess
+    elif fold(first) in ("maria", "ana") and (m := _MARIAN.match(" ".join(rest))) and \
+            len(rest) > len(m.group(0).split()):
+        # "Maria do Carmo Lopes", "María de los Ángeles Ruiz": a Marian name is one first name
+        cut = len(m.group(0).split())
+        first, rest = f"{first} {' '.join(rest[:cut])}", rest[cut:]
     return first, " ".join(rest), sure
 
 

@@ -71,6 +71,8 @@ def test_names_are_nfc():
     ("Jean Dupont", "Jean", "Dupont", True), ("Juan del Caño", "Juan", "del Caño", True),
     ("María José García", "María José", "García", False), ("Dupont, Jean", "Jean", "Dupont", False),
     ("Juan García López", "Juan", "García López", False), ("Ousmane", "Ousmane", "", False),
+    ("Maria do Carmo Lopes", "Maria do Carmo", "Lopes", False), ("Ana da Silva", "Ana", "da Silva", True),
+    ("María de los Ángeles Ruiz", "María de los Ángeles", "Ruiz", False),
 ])
 def test_full_name_split(full, first, name, sure):
     """The first word is the first name, with a usual second given name ("María José"); the split is
@@ -99,7 +101,8 @@ def test_no_website_in_words_is_empty_not_dropped(typed):
 
 @pytest.mark.parametrize("word, code", [
     ("togolais", "TG"), ("Ukrainerin", "UA"), ("moçambicano", "MZ"), ("brasileira", "BR"),
-    ("française", "FR"), ("marocaine", "MA"), ("Portuguesa", "PT"),
+    ("française", "FR"), ("marocaine", "MA"), ("Portuguesa", "PT"), ("venezolano", "VE"),
+    ("nigérienne", "NE"), ("ticinese", "CH"),
     ("romano", None), ("congolais", None), ("professore", None), ("enseignante", None),
 ])
 def test_a_word_for_a_country_s_people(word, code):
