@@ -41,18 +41,11 @@ CHECKS = {
 }
 # Where issue 3 is still short of its goals (the figures are in each set's README.md)
 SHORT = {
-    ("heldout6", "free_form"): "free-form name and country 34/38 (89%) on this set, the target is 90%",
-    ("heldout7", "free_form"): "free-form name and country 24/28 (86%) on this set, the target is 90%",
-    ("heldout8", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
+    ("heldout6", "free_form"): "free-form name and country 33/38 (87%) on this set, the target is 90%",
     ("heldout9", "clean_labeled"): "clean labeled replies approved right 77/82 (94%) on this set, the target "
                                    "is 95%",
-    ("heldout9", "free_form"): "free-form name and country 20/35 (57%) on this set, the target is 90%",
-    ("heldout10", "free_form"): "free-form name and country 28/33 (85%) on this set, the target is 90%",
-    ("heldout12", "free_form"): "free-form name and country 29/34 (85%) on this set, the target is 90%",
-    ("heldout13", "clean_labeled"): "clean labeled replies approved right 67/73 (92%) on this set, the "
-                                    "target is 95%",
-    ("heldout13", "free_form"): "free-form name and country 22/37 (59%) on this set, the target is 90%",
-    ("heldout14", "free_form"): "free-form name and country 26/36 (72%) on this set, the target is 90%",
+    ("heldout9", "free_form"): "free-form name and country 28/35 (80%) on this set, the target is 90%",
+    ("heldout10", "free_form"): "free-form name and country 29/33 (88%) on this set, the target is 90%",
 }
 
 
