@@ -118,7 +118,7 @@ def _auto_body(mail: Mail) -> str:
 def _withdrawal(mail: Mail) -> str:
     if not any((phrases.WITHDRAWAL.search(s) or phrases.wants_name_withheld(s) or phrases.wants_off_list(s))
                and not phrases.DONT_REMOVE.search(s) and not phrases.NAME_EDIT.search(s)
-               for s in re.split(r"(?<=[.!?;])\s+|\n", mail.prose)):
+               for s in phrases.sentences(mail.prose)):
         return ""
     if phrases.UNSUBSCRIBE.search(mail.prose) and not phrases.SIGNATURE_WORDS.search(mail.prose):
         return ""  # "remove me from your mailing list": see _unsubscribe

@@ -139,12 +139,12 @@ WITHDRAWAL = _any(
     r"\bverwijder\w*\b.{0,40}\b(?:mijn|onze) (?:naam|handtekening)",
     r"\b(?:mijn|onze) (?:naam|handtekening)\b.{0,40}\bverwijder", r"\btrek\b.{0,20}\bhandtekening in\b",
     # a wish that the name not be shown (a wish, not "my name does not appear": that is a question)
-    r"\b(?:rather|prefer\w*|better|wiser|would like|want|wish)\b.{0,60}\bmy name\b.{0,25}\b(?:not|n't|never)"
+    r"\b(?:rather|pref(?:er|ier|ir)\w*|better|wiser|would like|want|wish)\b.{0,60}\bmy name\b.{0,25}\b(?:not|n't|never)"
     r"\b.{0,10}\b(?:appear|be (?:listed|published|shown|included|on|there))",
-    r"\b(?:prefer\w*|souhait\w*|voudrais|aimerais|mieux)\b.{0,40}\bque mon nom ne\b.{0,10}"
+    r"\b(?:pref(?:er|ier|ir)\w*|souhait\w*|voudrais|aimerais|mieux)\b.{0,40}\bque mon nom ne\b.{0,10}"
     r"\b(?:figure|apparaisse|soit)",
     r"\bque no (?:aparezca|figure|salga|se publique) mi (?:nombre|firma)\b",
-    r"\b(?:prefer\w*|gustaria|quisiera)\b.{0,40}\bmi nombre no (?:aparezca|figure|salga|se publique)",
+    r"\b(?:pref(?:er|ier|ir)\w*|gustaria|quisiera)\b.{0,40}\bmi nombre no (?:aparezca|figure|salga|se publique)",
     r"\bque (?:o )?(?:meu|minha) (?:nome|assinatura) nao (?:constasse|conste|aparecesse|apareca|figurasse"
     r"|figure|fosse publicad|seja publicad)",
     r"\bche il mio nome non (?:comparisse|compaia|apparisse|appaia|figurasse|figuri|venisse pubblicato"
@@ -167,6 +167,11 @@ WITHDRAWAL = _any(
     r"\bdi non (?:pubblicare|includere|inserire|riportare) il mio nome\b",
     r"\bche il mio nome non (?:venga|sia) (?:pubblicato|inserito|incluso|riportato)\b",
     r"\btake (?:it|me|my name|my signature) off (?:the|your) list\b",
+    r"\b(?:keep\w*|leav\w*)\s+(?:my name|my signature|me)\s+(?:off|out of)\b",
+    r"\b(?:lieber|besser)\s+nicht\b.{0,10}\bdass\s+(?:mein|meine)\b.{0,40}"
+    r"\b(?:erschein|steh|veroffentlich|genannt|auftauch)",
+    r"не\s+(?:хотел\w*|хочу|хотим)\b.{0,20}чтобы\s+мо[яеёй]\s+(?:имя|фамилия|подпись)\b.{0,30}"
+    r"(?:фигур|публик|появ|указ|включ|значил|стоял)",
     r"\bno longer (?:comfortable|happy|able|willing)\b.{0,40}\b(?:my name|my signature|signing)",
     r"\bnicht (?:mehr )?(?:offentlich )?genannt werden\b",
     r"\b(?:eintrag|unterschrift|namen)\b.{0,30}\b(?:herausnehmen|rausnehmen|entfernen|zuruckziehen)",
@@ -191,12 +196,12 @@ WITHDRAWAL = _any(
     r"\bmi nombre no se (?:publique|publicara|publicase|incluya|incluyera|muestre|mostrara)\b",
     r"\b(?:veroffentlichung|nennung)\b.{0,25}\b(?:namens|unterschrift)\b.{0,25}"
     r"\b(?:absehen|abzusehen|verzichten)",
-    r"\bprefer\w*\b.{0,25}\bne pas (?:apparaitre|figurer"
+    r"\bpref(?:er|ier|ir)\w*\b.{0,25}\bne pas (?:apparaitre|figurer"
     r"|etre (?:cite|citee|mentionne|mentionnee|publie|publiee))",
     r"\brather not (?:be |have my name )?(?:listed|named|included|published|on the list|appear)",
-    r"\bprefer\w*\b.{0,20}\bno (?:figurar|aparecer|ser (?:nombrad|mencionad|publicad))",
-    r"\bprefer\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
-    r"\bprefer\w*\b.{0,20}\bnon (?:comparire|figurare|apparire|essere (?:nominat|menzionat|pubblicat))",
+    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bno (?:figurar|aparecer|ser (?:nombrad|mencionad|publicad))",
+    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
+    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bnon (?:comparire|figurare|apparire|essere (?:nominat|menzionat|pubblicat))",
 )
 
 # A wish that the name not be shown, in any order of words: "les pido que mi nombre no figure",
@@ -206,25 +211,35 @@ WITHDRAWAL = _any(
 _OWN_NAME = _any(r"\bmy (?:name|signature)\b", r"\bmi (?:nombre|firma)\b", r"\b(?:a )?minha assinatura\b",
                  r"\b(?:o )?meu nome\b", r"\bmon nom\b", r"\bma signature\b",
                  r"\bmeine?n? (?:namen?|unterschrift)\b",
-                 r"\b(?:il mio nome|la mia firma)\b", r"(?:мое|мою|моё) (?:имя|подпись|фамилию)",
+                 r"\b(?:il mio nome|la mia firma)\b",
+                 r"(?:мое|мою|моё|моя|моей|моего) (?:имя|имени|подпись|подписи|фамилию|фамилия|фамилии)",
                  r"(?:мій|моє|мого) (?:підпис|ім'я|прізвище)")
-_NOT_SHOWN = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b).{0,25}"
+_NOT_SHOWN = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b).{0,40}"
                   r"\b(?:appear|publish|print|list|includ|show|figur|aparec|aparez|publiq|publica|publicad|constar|constass|divulg|apparai|apparaisse|cite"
                   r"|veroffentlich|erschein|nenn|auffuhr|compar|pubblic|inser|публик|фигур|появ|указ|включ"
                   r"|berucksichtig|aufrecht|keep|maintain|manter|mantener|maintenir|mantenere|сохран|значит)",
                   r"\b(?:left off|omitted|withheld|removed|taken off)\b")
-_WISH = _any(r"\b(?:prefer\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
+_WISH = _any(r"\b(?:pref(?:er|ier|ir)\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
              r"|agradec\w*|quisiera|bitte|bitten|mochte|wurde|vorrei|chied\w*|preg\w*|souhait\w*|voudrais"
              r"|merci de|veuillez|wish|want|por favor|per favore|s'il vous plait|svp|pls)\b",
-             r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас|признател|было бы|был бы|если бы")
+             r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас|признател|было бы|был бы|если бы",
+             r"\b(?:prudent|wiser|safer|better|mieux|preferable|sage|mejor|melhor|besser|lieber|meglio|prudente"
+             r"|prudente)\b")
 _PLEASE = _any(r"\b(?:please|por favor|s'il vous plait|bitte|per favore|por gentileza)\b", r"пожалуйста",
                r"[^\w\s]")
 _STILL_MISSING = _any(r"\b(?:yet|still|ainda|todavia|todavía|encore|noch|ancora)\b", r"(?:еще|ещё|пока) не")
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a text whose lines may be hard-wrapped: lines of a paragraph are joined
+    ("prefiero que mi" / "nombre no aparezca"), a blank line or a line ending a sentence ends one."""
+    text = re.sub(r"(?<![\n.!?;:])\n(?!\n)", " ", text)
+    return [s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip()]
+
+
 def wants_name_withheld(text: str) -> bool:
     """A sentence asking that the writer's own name or signature not be published."""
-    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+    for sentence in sentences(text):
         if not _WISH.search(sentence) or _STILL_MISSING.search(sentence) and "?" in sentence:
             continue
         # the name, then its "not shown" close after ("que mi nombre no figure"), or the "not shown"
@@ -286,7 +301,7 @@ _NOT_A_WISH = _any(r"\b(?:by mistake|why|par erreur|pourquoi|por error|por que|w
 def wants_off_list(text: str) -> bool:
     """A sentence asking that the writer be taken off the list ("Bórrenme de la lista", "Bitte
     streichen Sie mich", "Toglietemi dall'elenco", "Please don't include me after all")."""
-    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+    for sentence in sentences(text):
         if _NOT_A_WISH.search(sentence) or DONT_REMOVE.search(sentence) or NAME_EDIT.search(sentence):
             continue
         if sentence.rstrip().endswith("?") and not re.search(

@@ -71,6 +71,14 @@ def kind_of(body: str) -> Kind:
     "Por motivos personales, necesito que me eliminen de la lista de firmantes.",
     "Bitte löschen Sie meinen Eintrag.",
     "Please delete me from the list of signers.",
+    # roundabout wishes, some hard-wrapped in the middle of the sentence
+    "Пожалуй, будет лучше, если моя фамилия не появится в опубликованном списке.",
+    "Lo he pensado mejor y prefiero que mi\nnombre no aparezca publicado.",
+    "Pensei melhor: prefiro que o meu nome não apareça na lista.",
+    "Il me semble plus prudent que mon nom ne figure pas publiquement au bas de la lettre.",
+    "Ich möchte deshalb lieber nicht, dass mein Name öffentlich erscheint.",
+    "Would you mind very much keeping my name off the published list?",
+    "К сожалению, мне бы не хотелось, чтобы моя фамилия фигурировала в публикации.",
 ])
 def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     assert kind_of(body) is Kind.withdrawal
