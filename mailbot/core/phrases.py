@@ -139,12 +139,13 @@ WITHDRAWAL = _any(
     r"\bverwijder\w*\b.{0,40}\b(?:mijn|onze) (?:naam|handtekening)",
     r"\b(?:mijn|onze) (?:naam|handtekening)\b.{0,40}\bverwijder", r"\btrek\b.{0,20}\bhandtekening in\b",
     # a wish that the name not be shown (a wish, not "my name does not appear": that is a question)
-    r"\b(?:rather|pref(?:er|ier|ir)\w*|better|wiser|would like|want|wish)\b.{0,60}\bmy name\b.{0,25}\b(?:not|n't|never)"
+    r"\b(?:rather|pref(?:i?e|i)r\w*|better|wiser|would like|want|wish)\b.{0,60}\bmy name\b.{0,25}"
+    r"\b(?:not|n't|never)"
     r"\b.{0,10}\b(?:appear|be (?:listed|published|shown|included|on|there))",
-    r"\b(?:pref(?:er|ier|ir)\w*|souhait\w*|voudrais|aimerais|mieux)\b.{0,40}\bque mon nom ne\b.{0,10}"
+    r"\b(?:pref(?:i?e|i)r\w*|souhait\w*|voudrais|aimerais|mieux)\b.{0,40}\bque mon nom ne\b.{0,10}"
     r"\b(?:figure|apparaisse|soit)",
     r"\bque no (?:aparezca|figure|salga|se publique) mi (?:nombre|firma)\b",
-    r"\b(?:pref(?:er|ier|ir)\w*|gustaria|quisiera)\b.{0,40}\bmi nombre no (?:aparezca|figure|salga|se publique)",
+    r"\b(?:pref(?:i?e|i)r\w*|gustaria|quisiera)\b.{0,40}\bmi nombre no (?:aparezca|figure|salga|se publique)",
     r"\bque (?:o )?(?:meu|minha) (?:nome|assinatura) nao (?:constasse|conste|aparecesse|apareca|figurasse"
     r"|figure|fosse publicad|seja publicad)",
     r"\bche il mio nome non (?:comparisse|compaia|apparisse|appaia|figurasse|figuri|venisse pubblicato"
@@ -196,12 +197,13 @@ WITHDRAWAL = _any(
     r"\bmi nombre no se (?:publique|publicara|publicase|incluya|incluyera|muestre|mostrara)\b",
     r"\b(?:veroffentlichung|nennung)\b.{0,25}\b(?:namens|unterschrift)\b.{0,25}"
     r"\b(?:absehen|abzusehen|verzichten)",
-    r"\bpref(?:er|ier|ir)\w*\b.{0,25}\bne pas (?:apparaitre|figurer"
+    r"\bpref(?:i?e|i)r\w*\b.{0,25}\bne pas (?:apparaitre|figurer"
     r"|etre (?:cite|citee|mentionne|mentionnee|publie|publiee))",
     r"\brather not (?:be |have my name )?(?:listed|named|included|published|on the list|appear)",
-    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bno (?:figurar|aparecer|ser (?:nombrad|mencionad|publicad))",
-    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
-    r"\bpref(?:er|ier|ir)\w*\b.{0,20}\bnon (?:comparire|figurare|apparire|essere (?:nominat|menzionat|pubblicat))",
+    r"\bpref(?:i?e|i)r\w*\b.{0,20}\bno (?:figurar|aparecer|ser (?:nombrad|mencionad|publicad))",
+    r"\bpref(?:i?e|i)r\w*\b.{0,20}\bnao (?:constar|figurar|aparecer|ser (?:nomead|mencionad|publicad))",
+    r"\bpref(?:i?e|i)r\w*\b.{0,20}\bnon (?:comparire|figurare|apparire"
+    r"|essere (?:nominat|menzionat|pubblicat))",
 )
 
 # A wish that the name not be shown, in any order of words: "les pido que mi nombre no figure",
@@ -219,7 +221,7 @@ _NOT_SHOWN = _any(r"(?:\b(?:not|no|nao|ne|nicht|non|не)\b|n't\b).{0,40}"
                   r"|veroffentlich|erschein|nenn|auffuhr|compar|pubblic|inser|публик|фигур|появ|указ|включ"
                   r"|berucksichtig|aufrecht|keep|maintain|manter|mantener|maintenir|mantenere|сохран|значит)",
                   r"\b(?:left off|omitted|withheld|removed|taken off)\b")
-_WISH = _any(r"\b(?:pref(?:er|ier|ir)\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
+_WISH = _any(r"\b(?:pref(?:i?e|i)r\w*|rather|would|ask|request|please|kindly|gostaria|peco|pedir|pido|pedimos"
              r"|agradec\w*|quisiera|bitte|bitten|mochte|wurde|vorrei|chied\w*|preg\w*|souhait\w*|voudrais"
              r"|merci de|veuillez|wish|want|por favor|per favore|s'il vous plait|svp|pls)\b",
              r"прошу|пожалуйста|просьба|хотел|лучше|просим|прошу вас|признател|было бы|был бы|если бы",
