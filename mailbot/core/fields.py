@@ -168,7 +168,15 @@ def _surname_first(value: str, score: _Score) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
+# Letters after a name: "Pemberton MP", "Restrepo SJ", "Ostermann MdB", "Dupont, PhD"
+_POST_NOMINAL = re.compile(r",?\s+(?:MP|MEP|MdB|MdL|MdEP|MSP|MLA|MPP|TD|SJ|S\.J\.|OP|O\.P\.|OFM|OSB|SDB|CSsR"
+                           r"|PhD|Ph\.D\.|MD|M\.D\.|QC|KC|OBE|MBE|CBE)\.?$")
+
+
 def _untitled(value: str, score: _Score, first_name: bool = False, full_name: bool = False) -> str:
+    if (m := _POST_NOMINAL.search(value)) and len(value[:m.start()].split()) >= 1:
+        score.cap(0.7, f"{m.group(0).strip(' ,')!r} after the name left out: check")
+        value = value[:m.start()]
     stripped = strip_first_name_title(value) if first_name else strip_title(value)
     if full_name and len((clerical := strip_first_name_title(stripped)).split()) >= 2:
         stripped = clerical  # "Father Thomas Mwangi", "Протоиерей Сергий Ковалевский"; not "Don Smith"

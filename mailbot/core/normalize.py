@@ -93,7 +93,10 @@ _DEGREE = re.compile(r"^(?:med|phil|rer|nat|jur|iur|dent|vet|habil|h\.\s?c|mult|
 _FIRST_NAME_TITLE = re.compile(r"^(?:don|dom|padre|pe\.|fra|frei|suor|sor|pater|о\.|отец|иерей|мать|dott"
                                r"|dr\.?-ing\.|dipl\.-ing\.|mag\.|ing\.|pbro\.|pbra\.|presbítero|father|fr\."
                                r"|reverend|rev\.|pastor|pastora|imam|rabbi|священник|протоиерей|диакон|игумен"
-                               r"|матушка|sœur|soeur|frère|frere|fray|hno\.|hna\.|brother|sister|иеромонах)\s+",
+                               r"|матушка|sœur|soeur|frère|frere|fray|hno\.|hna\.|brother|sister|иеромонах"
+                               r"|père|pere|mère|mere|abbé|abbe|irmã|irma|irmão|irmao|madre|hermana|hermano"
+                               r"|schwester|bruder|pfarrer|pfarrerin|rt\.? hon\.?|the hon\.?|hon\.|monseñor"
+                               r"|monsenor|mons\.|mgr|doña|dona)\s+",
                                re.I)
 
 

@@ -93,3 +93,17 @@ def test_who_signs_a_free_form_reply(body, sender, first, name):
     assert reply.kind is Kind.signature, reply.reasons
     assert (reply.fields.first_name, reply.fields.name) == (first, name), reply.reasons
     assert reply.confidence < RULES.auto_approve_threshold
+
+
+@pytest.mark.parametrize("first_typed, name_typed, first, name, approved", [
+    ("Père Antoine", "Lefort", "Antoine", "Lefort", True),  # a title written out is left out
+    ("Irmã Dorotéia", "Santos", "Dorotéia", "Santos", True),
+    ("Rt Hon. David", "Pemberton MP", "David", "Pemberton", False),  # letters after the name: held
+    ("Alberto", "Restrepo SJ", "Alberto", "Restrepo", False),
+    ("Cheikh Tidiane", "Sow", "Cheikh Tidiane", "Sow", True),  # a first name, not a title
+])
+def test_titles_and_letters_after_a_name_in_a_form(first_typed, name_typed, first, name, approved):
+    reply = read(f"First name: {first_typed}\nName: {name_typed}\nCountry: France\n",
+                 f"{first_typed} {name_typed} <x@example.org>")
+    assert (reply.fields.first_name, reply.fields.name) == (first, name), reply.reasons
+    assert (reply.confidence >= RULES.auto_approve_threshold) is approved, reply.reasons
