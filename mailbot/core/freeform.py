@@ -50,8 +50,8 @@ def _country(text: str) -> str | None:
     return countries.lookup(text, common=True) or countries.lookup_inflected(text, common=True)
 
 
-_AT_PLACE = re.compile(r"(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|di|bei|aus|in der|из|в|во|под)"
-                       r"\s+"
+_AT_PLACE = re.compile(r"(?:(?:^|\s)(?:in|at|near|from|à|a|au|en|em|no|na|de|da|do|di|du|del|dal|della|nel"
+                       r"|nella|bei|aus|in der|из|в|во|под)\s+|(?:^|\s)d['’])"
                        r"((?:[A-ZÀ-ÝА-ЯЁ][\w'’.-]+)(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2})")
 
 
@@ -65,7 +65,8 @@ def _all_places(parts: list[str], lines: list[str], tail: list[str], person: str
     out = [place for p in parts for place in _places(p)]
     out += [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.finditer(ln)]
     theirs = {fold(anyascii(w)) for w in person.split()}
-    return [p for p in out if not {fold(anyascii(w)) for w in p.split()} <= theirs]
+    return [p for p in out if not {fold(anyascii(w)) for w in p.split()} <= theirs
+            and not SIGN_OFF.match(p) and fold(p) not in _GREETINGS]  # "¡Salud!" is not Salud, Cuba
 
 
 def _places(part: str) -> list[str]:
@@ -226,7 +227,8 @@ _GREETINGS = {"oi", "ola", "hola", "hello", "hi", "hey", "bonjour", "bonsoir", "
               "dear", "cher", "chere", "chers", "caro", "cara", "cari", "care", "caros", "querido", "querida",
               "queridos",
               "estimado", "estimada", "estimados", "liebe", "lieber", "prezados", "buenos", "buenas", "bom",
-              "boa", "guten", "good", "уважаемые", "коллеги", "companheiros", "companeros", "compagni"}
+              "boa", "guten", "good", "уважаемые", "коллеги", "companheiros", "companeros", "compagni",
+              "salud", "saude", "salute", "cheers"}
 
 
 def spelled_in(text: str, name: str) -> str:

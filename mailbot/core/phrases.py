@@ -99,6 +99,12 @@ SIGN_INTENT = _any(
     r"\bwe (?:want|would like|wish) to (?:co-?)?sign\b",
     r"\b(?:wir )?(?:mochten|wollen) (?:\w+ )?(?:unterschreiben|unterzeichnen)\b",
     r"\bхотим (?:тоже )?подписать\b",
+    r"\bschliess\w* (?:ich )?mich\b.{0,40}\ban\b", r"\bunterschreiben (?:wir )?(?:gerne?|beide|alle)\b",
+    r"\b(?:would|'d) (?:both |all )?(?:like|love) to (?:co-?)?sign\b",
+    r"\bm'associer\b.{0,25}\b(?:appel|lettre|petition|initiative)", r"\bsouhait\w* m'associer\b",
+    r"\bcont(?:ar|em|am|ai|ad) con?m? (?:a )?(?:minha|mi) (?:assinatura|firma)\b",
+    r"\b(?:soutiens|sostengo|apoyo|apoio|unterstutze|support)\s+(?:totalement|pleinement|completement"
+    r"|pienamente|totalmente|plenamente|vollkommen|ganz|completely|wholeheartedly)\b",
 )
 
 WITHDRAWAL = _any(

@@ -96,16 +96,16 @@ def _readable(name: str, lower_ok: bool) -> bool:
 
 
 def place_countries(text: str, lower_ok: bool = False) -> dict[str, int]:
-    """Every country a place written as `text` may be in, with the most people a city of that name
-    has there (a region counts as big), for telling between them with another place or the mail's
-    language."""
+    """Every country a place written as `text` may be in, with the weight of the biggest city of
+    that name there (its people; a seventh for a city's other name; a region counts as big), for
+    telling between them with another place or the mail's language."""
     name = _strip(text)
     if not _readable(name, lower_ok):
         return {}
     regions, _ = _regions()
     out = dict.fromkeys(regions.get(countries.key(name), ()), 10**9)
-    for _, people, code in _city(name):
-        out[code] = max(out.get(code, 0), people)
+    for weight, _, code in _city(name):
+        out[code] = max(out.get(code, 0), weight)
     return out
 
 
@@ -146,7 +146,8 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
     """(place, country) when the places named in `texts` agree on one country: a well-known city or
     region ("Surrey" beside "British Columbia"), else for each place in several countries the one
     another place named is also in, or the one big enough where the mail's language is spoken
-    ("Lugo" in Spanish); None otherwise."""
+    ("Lugo" in Spanish, "Cahors" in French: a town of 15,000 people is read only this way); None
+    otherwise."""
     sure: set[tuple[str, str]] = set()
     maybe: list[tuple[str, dict[str, int]]] = []
     for text in texts:
@@ -163,8 +164,10 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
     for i, (text, found) in enumerate(maybe):
         others = [f for j, (_, f) in enumerate(maybe) if j != i]
         shared = {c for c in found if any(c in f for f in others)}
-        if len(shared) != 1:
-            shared = {c for c in found if found[c] >= ALONE} & _speaking(language)
+        if len(shared) != 1:  # "Zaragoza" in Spanish: Spain, not Puebla de Zaragoza in Mexico
+            spoken = sorted(((found[c], c) for c in found if c in _speaking(language)), reverse=True)
+            shared = {spoken[0][1]} if len(spoken) == 1 or len(spoken) > 1 and \
+                spoken[0][0] >= 2 * spoken[1][0] and spoken[0][0] >= ALONE else set()
         if len(shared) == 1:
             resolved.add((text, shared.pop()))
     if len({c for _, c in resolved}) == 1:

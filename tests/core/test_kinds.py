@@ -130,3 +130,15 @@ def test_a_delivery_report_with_a_broken_block_is_still_a_bounce():
     reply = read_reply(raw, RULES)
     assert not any("could not be parsed" in r for r in reply.reasons), reply.reasons
     assert reply.kind is Kind.bounce
+
+
+@pytest.mark.parametrize("body", [
+    "Sehr geehrte Damen und Herren,\n\nhiermit schließe ich mich dem Offenen Brief an.\n\nSabine Krüger",
+    "Wir (Anna und Peter Lindqvist, beide Rentner aus Flensburg) unterschreiben\ngerne!",
+    "My husband and I would both like to sign. We are Linda and Robert Kessler, Portland, USA.",
+    "Salut,\nje soutiens totalement. Karim Benali, étudiant en médecine, marocain.",
+    "Je souhaite m'associer à cet appel.\n\nAlain Dubreuil\nUniversité de Liège",
+    "Podem contar com a minha assinatura.\n\nDomingos Kiala\nLuanda - Angola",
+])
+def test_signing_in_other_words_is_a_signature(body):
+    assert kind_of(body) is Kind.signature

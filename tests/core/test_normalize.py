@@ -137,9 +137,12 @@ def test_the_country_of_a_region_or_a_city_with_its_region_code(text, code):
     (["Surrey", "British Columbia"], "en", "CA"),  # Surrey is also an English county
     (["Lens", "Pas-de-Calais"], "fr", "FR"),
     (["Halifax", "Nova Scotia"], "en", "CA"),
-    (["Halifax"], "en", None),  # Canada or England, both English-speaking
+    (["Halifax"], "en", "CA"),  # 471,000 people in Canada, 83,000 in England: both English-speaking
+    (["Córdoba"], "es", None),  # a province of Argentina, Spain and Colombia
+    (["Zaragoza"], "es", "ES"),  # not Puebla de Zaragoza in Mexico, a seventh for another name
+    (["Cahors"], "fr", "FR"), (["Salud"], "es", "CU"),  # a town alone, in the mail's language
     (["Lugo"], "es", "ES"),  # the one where the mail's language is spoken
-    (["Lugo"], "it", None),  # Lugo in Italy has 21,000 people: too small to be read alone
+    (["Lugo"], "it", "IT"),  # Lugo in Italy, 21,000 people: in an Italian mail
     (["Paraná"], "pt", "BR"), (["Bari"], "it", "IT"),
     (["Hola"], "es", None), (["Hamburg", "Lyon"], "de", None),
     (["brescia"], "it", "IT"),  # a reply typed all in lower case
