@@ -49,6 +49,7 @@ COMMON_FORMS: dict[str, str] = {
     "repubblica democratica del congo": "CD", "rd del congo": "CD", "congo kinshasa": "CD",
     "republique du congo": "CG", "republic of the congo": "CG", "republica del congo": "CG",
     "republica do congo": "CG", "republik kongo": "CG", "республика конго": "CG",
+    "cote d ivoire": "CI", "cote divoire": "CI",
     "repubblica del congo": "CG", "congo brazzaville": "CG",
     "kosovo": "XK", "österreich": "AT", "polska": "PL", "italia": "IT", "espana": "ES",
     "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "eire": "IE", "éire": "IE",
@@ -185,6 +186,14 @@ _IRREGULAR_DEMONYMS = {
     "gales": "GB", "galesa": "GB", "gallois": "GB", "schott": "GB", "bavarian": "DE", "bayerisch": "DE",
     "flamand": "BE", "flemish": "BE", "wallon": "BE", "corse": "FR", "breton": "FR", "bretonne": "FR",
     "tirolese": "AT", "tiroler": "AT", "galician": "ES", "andalusian": "ES", "tejano": "US", "texan": "US",
+    "dominican": "DO", "dominicain": "DO", "dominikan": "DO",  # "dominicana": Dominica is rarely meant
+    # Russian words for a people (folded: й is и): not "русский", which is mostly the language
+    "армян": "AM", "грузин": "GE", "казах": "KZ", "казашк": "KZ", "узбек": "UZ", "узбечк": "UZ",
+    "таджик": "TJ", "киргиз": "KG", "туркмен": "TM", "белорус": "BY", "украинец": "UA", "украинк": "UA",
+    "латыш": "LV", "литовец": "LT", "литовк": "LT", "эстонец": "EE", "эстонк": "EE", "молдаван": "MD",
+    "немец": "DE", "немк": "DE", "француз": "FR", "итальянец": "IT", "итальянк": "IT", "испанец": "ES",
+    "испанк": "ES", "поляк": "PL", "полька": "PL", "англичан": "GB", "американец": "US", "американк": "US",
+    "россиян": "RU",
 }
 
 

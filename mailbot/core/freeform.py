@@ -100,7 +100,7 @@ def looks_like_name(text: str) -> bool:
             continue
         if not _NAME_WORD.match(word) or not word[:1].isupper():
             return False
-    return words[-1].lower() not in _PARTICLES
+    return words[-1].lower() not in _PARTICLES and words[0] not in _PARTICLES  # not "de Valencia"
 
 
 def _parts(segment: str) -> list[str]:
@@ -301,7 +301,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     couples = {p: _first_of_two(m) for p in parts
                if (m := _TWO_PEOPLE.match(p)) and looks_like_name(m.group(2))
                and (looks_like_name(m.group(1)) or _NAME_WORD.match(m.group(1)) and m.group(1)[:1].isupper())}
-    names = [couples.get(p, p) for p in parts if (p in couples or looks_like_name(p)) and not _country(p)]
+    names = [couples.get(p, p) for p in parts if (p in couples or looks_like_name(p)) and not _country(p)
+             and not (place_countries(p) and fold(p) != fold(sender_name))]  # not "San José"
     full_guess = " ".join(names[:1])  # its words are not places
     found = [(p, c) for p in parts if (c := _country(p))]
     if not found and intent:  # "Je signe. ... Mali": a country on a line of its own elsewhere
@@ -340,6 +341,15 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             found = [place]
             guessed = place[1]
             reasons.append(f"country guessed from the place {place[0]!r}")
+    if not found:  # "Universität Leipzig", "Containerterminal Bremerhaven": a city closing a line
+        person = {fold(anyascii(w)) for w in f"{sender_name} {full_guess}".split()}  # not "Tom Fletcher"
+        ends = {(w, c) for p in where if len(p.split()) >= 2
+                and not {fold(anyascii(x)) for x in p.split()} & person
+                and (w := p.split()[-1])[:1].isupper() and (c := city_country(w))}
+        if len({c for _, c in ends}) == 1:
+            found = [min(sorted(ends))]
+            guessed = found[0][1]
+            reasons.append(f"country guessed from the place {found[0][0]!r}")
     codes = {c for _, c in found}
     full = ""
     if sender_name and any(fold(n) == fold(sender_name) for n in names):

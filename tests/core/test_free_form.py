@@ -107,3 +107,25 @@ def test_titles_and_letters_after_a_name_in_a_form(first_typed, name_typed, firs
                  f"{first_typed} {name_typed} <x@example.org>")
     assert (reply.fields.first_name, reply.fields.name) == (first, name), reply.reasons
     assert (reply.confidence >= RULES.auto_approve_threshold) is approved, reply.reasons
+
+
+@pytest.mark.parametrize("body, sender, first, name, country", [
+    # a city closing a line of the signature block
+    ("Hiermit schließe ich mich dem Offenen Brief an.\n\nMit freundlichen Grüßen\n\nSabine Krüger-Hahn\n"
+     "Professorin für Völkerrecht\nUniversität Leipzig", "Sabine Krüger-Hahn <s@example.org>",
+     "Sabine", "Krüger-Hahn", "DE"),
+    # a word for a people in Russian
+    ("Здравствуйте. Я армянка, работаю медсестрой. Подписываю: Ануш Саргсян.",
+     "Anush Sargsyan <a@example.org>", "Ануш", "Саргсян", "AM"),
+    # a city is not a name, a particle does not begin one
+    ("Firmo.\n\nErnesto Villalobos Rojas\nDiputado de la Asamblea Legislativa\nSan José, Costa Rica",
+     "Ernesto Villalobos <e@example.org>", "Ernesto", "Villalobos Rojas", "CR"),
+    # a reply typed all in lower case, a city of two countries; its language from the subject
+    ("count me in. jack turner, bus driver, manchester", "jack turner <j@example.org>",
+     "Jack", "Turner", "GB"),
+])
+def test_names_and_places_in_free_form_replies(body, sender, first, name, country):
+    reply = read(body, sender, subject="Re: Free the eleven, please sign the open letter and share it")
+    assert reply.kind is Kind.signature, reply.reasons
+    fields = reply.fields
+    assert (fields.first_name, fields.name, fields.country_code) == (first, name, country), reply.reasons

@@ -138,7 +138,9 @@ def test_the_country_of_a_region_or_a_city_with_its_region_code(text, code):
     (["Lens", "Pas-de-Calais"], "fr", "FR"),
     (["Halifax", "Nova Scotia"], "en", "CA"),
     (["Halifax"], "en", "CA"),  # 471,000 people in Canada, 83,000 in England: both English-speaking
-    (["Córdoba"], "es", None),  # a province of Argentina, Spain and Colombia
+    (["Córdoba"], "es", "AR"),  # a province of Argentina, Spain and Colombia: the biggest city, Argentina
+    (["Valencia"], "es", None),  # Spain or Venezuela
+    (["manchester"], "en", "GB"),  # a city and a district of England, a parish of Jamaica
     (["Zaragoza"], "es", "ES"),  # not Puebla de Zaragoza in Mexico, a seventh for another name
     (["Cahors"], "fr", "FR"), (["Salud"], "es", "CU"),  # a town alone, in the mail's language
     (["Lugo"], "es", "ES"),  # the one where the mail's language is spoken
