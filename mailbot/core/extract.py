@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from anyascii import anyascii
+
 from mailbot.core import labels
 from mailbot.core.clean import CleanText, Line
 from mailbot.core.phrases import SIGN_INTENT, SIGN_OFF
@@ -173,6 +175,19 @@ _SPEAKS = re.compile(r"^(?:i|i'm|me|my|we|our|je|j'|mon|ma|mes|nous|ich|mein|mei
                      r"|eu|meu|minha|io|il mio|la mia|я|мой|моя|мы)\b", re.I)
 
 
+def _signer(record: dict[str, str]) -> set[str]:
+    """The words that name the signer in a form: the first name's first word, the name's last."""
+    first = record.get("first_name", "").split() or record.get(labels.FULL_NAME, "").split()[:1]
+    name = record.get("name", "").split() or record.get(labels.FULL_NAME, "").split()[1:]
+    return {labels.fold(anyascii(w)) for w in (first[:1] + name[-1:])} if first and name else set()
+
+
+def _names_signer(text: str, signer: set[str]) -> bool:
+    """Is the line the signer's own name, perhaps with a title ("Arch. Chiara Colombo")?"""
+    words = {labels.fold(anyascii(w)) for w in re.findall(r"[^\W\d_][\w'’-]*", text)}
+    return bool(signer) and len(text.split()) <= 6 and signer <= words
+
+
 def unread_label(text: str) -> str | None:
     """The label of a line shaped like "Label: value" whose label is unknown, else None."""
     line = _strip_decoration(text)
@@ -318,7 +333,9 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
         if split_labeled(text):  # an ignored label ("Email: ..."): neither field nor prose
             pending, last_field = None, None
             continue
-        if (unknown := unread_label(text)) is not None:
+        # under "Organizzazione", "CES - Confederazione europea dei sindacati" is its value, not a label
+        dash_value = pending is not None and not _UNREAD.match(_strip_decoration(text))
+        if not dash_value and (unknown := unread_label(text)) is not None:
             # "Kurzbio: Lehrerin": a label the table does not know. Its value is not read, so an
             # organizer must look: the field it meant may be missing from the entry.
             unknown_at.append((i, unknown))
@@ -357,8 +374,13 @@ def extract_labeled(cleaned: CleanText, form_only: bool = False) -> Labeled:
         end = form_lines[-1]
         while end + 1 < len(lines) and lines[end + 1].own and lines[end + 1].text.strip():
             end += 1
+        signer = _signer(records[0]) if records else set()
         closing = next((i for i in loose if i > form_lines[0] and (
-            SIGN_OFF.match(lines[i].text.strip()) or not re.search(r"\w", lines[i].text))), len(lines))
+            SIGN_OFF.match(lines[i].text.strip()) or not re.search(r"\w", lines[i].text)
+            or _names_signer(lines[i].text, signer))), len(lines))
+        # the signature block under the form ("José Luis Ramírez Tovar" / "Abogado - Colectivo ..."):
+        # its lines are not labels
+        unknown_at = [(i, u) for i, u in unknown_at if i < closing or i <= form_lines[-1]]
         for i in loose:
             text = lines[i].text.strip()
             if i >= closing:

@@ -356,7 +356,11 @@ SIGN_OFF = re.compile(  # closing words that are not a name or a value
     r"|best wishes|warm regards|warmly|regards|sincerely|solidairement|fraternellement|solidariamente"
     r"|saludos solidarios|un saludo|solidarisch|с солидарным приветом|in solidarieta|fraternamente"
     r"|mit (?:\w+ )?gr(?:ü|ue)(?:ß|ss)en|un abbraccio|abbracci|bisous|bises|beijos|besos|saudações"
-    r"|обнимаю|всего наилучшего|с наилучшими пожеланиями|liebi grüess|liebe grüsse)\b",
+    r"|обнимаю|всего наилучшего|с наилучшими пожеланиями|liebi grüess|liebe grüsse|meilleures salutations"
+    r"|meilleurs sentiments|salutations distinguées|bien amicalement|amicalement|cordiales saludos"
+    r"|saludos cordiales|um abraço|com os melhores cumprimentos|melhores cumprimentos|cumprimentos"
+    r"|cordiali saluti|saluti cordiali|un caro saluto|mit besten grüßen|freundliche grüße|hochachtungsvoll"
+    r"|с наилучшими|с уважением и|yours sincerely|yours faithfully|best regards|many thanks)\b",
     re.I,
 )
 

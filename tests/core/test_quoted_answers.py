@@ -54,3 +54,26 @@ def test_an_answer_under_a_quoted_label_after_a_blank_line():
     fields = reply.fields
     assert (fields.first_name, fields.name, fields.country_code) == ("Stefan", "Pichler", "AT")
     assert reply.fields.website == ""
+
+
+@pytest.mark.parametrize("body", [
+    # the signer's signature block under the form: its lines are not labels the bot failed to read
+    "Nombre: José Luis\nApellido(s): Ramírez Tovar\nPaís: Colombia\nPresentación: abogado ambientalista\n\n"
+    "Cordialmente,\n\nJosé Luis Ramírez Tovar\nAbogado - Colectivo de Abogados Río Magdalena\nBarranquilla",
+    "Nome - Luiz Carlos\nSobrenome - Pereira\nPaís - Brasil\nApresentação - vereador\n\n"
+    "Luiz Carlos Pereira\nVereador - Santos/SP",
+    # label and value on separate lines, then a closing and the name
+    "Prénom\nLuc\n\nNom\nFavre\n\nPays\nSuisse\n\nPrésentation\nphotographe de presse\n\n"
+    "Meilleures salutations\nLuc Favre",
+    # a value with a dash under its label
+    "Nome\nValentina\n\nCognome\nRomano\n\nPaese\nBelgio\n\nPresentazione\nfunzionaria sindacale\n\n"
+    "Organizzazione\nCES - Confederazione europea dei sindacati",
+])
+def test_a_form_then_a_signature_block_is_approved(body):
+    raw = ("From: a.signer@example.org\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
+           "Message-ID: <s@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+           "Content-Transfer-Encoding: 8bit\n\n" + body + "\n").encode()
+    reply = read_reply(raw, RULES)
+    assert reply.kind is Kind.signature, reply.reasons
+    assert reply.confidence >= RULES.auto_approve_threshold, reply.reasons
+    assert "CES -" not in reply.fields.presentation
