@@ -21,7 +21,7 @@ from mailbot.core.places import city_country, country_of_places, place_countries
 
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?)$")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "van", "von", "der",
-              "den", "la", "le", "y", "e", "bin", "ibn", "al", "el", "ter", "ten", "zu"}
+              "den", "la", "le", "y", "e", "i", "bin", "ibn", "al", "el", "ter", "ten", "zu"}
 _NOT_NAMES = {"i", "we", "je", "yo", "eu", "ich", "я", "io", "please", "dear", "hello", "hi",
               "bonjour", "hola", "olá", "ola", "hallo", "привет", "ciao", "thanks", "merci", "the",
               "appeal", "solidarity", "signature", "professor", "dr", "prof", "guten", "good", "buenos",
@@ -193,6 +193,28 @@ _ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaf
 _TWO_PEOPLE = re.compile(r"^(\S.*?)\s+(?:y|e|and|et|und|и|i|&)\s+([A-ZÀ-ÝА-ЯЁ]\S*(?:\s+\S+){0,3})$")
 
 
+def _catalan_surnames(m: re.Match[str]) -> bool:
+    """ "Jordi Vilanova i Puig": two surnames joined by "i", not two people."""
+    return " i " in m.group(0) and len(m.group(2).split()) == 1 and len(m.group(1).split()) >= 2
+
+
+def _register_order(surname: str, given: str, sender_name: str) -> bool:
+    """Are two parts a surname and its given names: the surname in capitals, or each sharing a word
+    with the sender's name ("Nakamura" / "Eduardo Hideki" from "Eduardo Nakamura")?"""
+    a, b = surname.split(), given.split()
+    if not (1 <= len(a) <= 3 and 1 <= len(b) <= 3) or any(w.lower() in _PARTICLES for w in a[:1] + b[:1]):
+        return False
+    if not all(_NAME_WORD.match(w) and w[:1].isupper() for w in a + b) or _country(surname) or \
+            _country(given) or strip_title(f"{surname} {given}") != f"{surname} {given}" or \
+            re.fullmatch(r"(?:rev|revd|dr|prof|fr|pr|mr|mrs|ms|sr|sra|me|mme|dott|avv|ing|lic|hon)\.?",
+                         fold(surname)):
+        return False  # "Dr, Priya Raman", "Rev., Samuel Adeyemi": a title, not a surname
+    theirs = {fold(anyascii(w)) for w in sender_name.split()}
+    mine = {fold(anyascii(w)) for w in a}, {fold(anyascii(w)) for w in b}
+    caps = surname.isupper() and len(surname) >= 3 and not given.isupper()
+    return caps and bool(mine[1] & theirs or not theirs) or bool(mine[0] & theirs and mine[1] & theirs)
+
+
 def _first_of_two(m: re.Match[str]) -> str:
     """The first of two people: "Pedro Alcántara y Lucía Ramos", "Marie et Pierre Lenoir" (held)."""
     first, other = m.group(1), m.group(2)
@@ -273,7 +295,10 @@ def _own_name_block(lines: list[str], sender_name: str, sender: str) -> str:
     if not own or len(own) > 4 or any("?" in ln or len(ln.split()) > 10 for ln in own):
         return ""
     for i, line in enumerate(own):
-        first = _parts(line)[:1]
+        first = _parts(line)[:2]
+        if len(first) == 2 and _register_order(first[0], first[1], sender_name):
+            return "\n".join(own[i:])  # "Müller, Andreas - Lokführer - Dresden"
+        first = first[:1]
         if first and is_own_name(first[0], sender_name, sender) and \
                 (len(first[0].split()) > 1 or any(_parts(ln)[1:] for ln in own[i:]) or own[i + 1:]):
             return "\n".join(own[i:])
@@ -299,7 +324,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     reasons: list[str] = []
     guessed = ""
     couples = {p: _first_of_two(m) for p in parts
-               if (m := _TWO_PEOPLE.match(p)) and looks_like_name(m.group(2))
+               if (m := _TWO_PEOPLE.match(p)) and looks_like_name(m.group(2)) and not _catalan_surnames(m)
                and (looks_like_name(m.group(1)) or _NAME_WORD.match(m.group(1)) and m.group(1)[:1].isupper())}
     names = [couples.get(p, p) for p in parts if (p in couples or looks_like_name(p)) and not _country(p)
              and not (place_countries(p) and fold(p) != fold(sender_name))]  # not "San José"
@@ -352,7 +377,13 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"country guessed from the place {found[0][0]!r}")
     codes = {c for _, c in found}
     full = ""
-    if sender_name and any(fold(n) == fold(sender_name) for n in names):
+    # "Nakamura, Eduardo Hideki", "RODRÍGUEZ PEÑA, Martín": a name as in a register, surname first
+    register = next((f"{a}, {b}" for a, b in zip(parts, parts[1:], strict=False)
+                     if _register_order(a, b, sender_name)), "")
+    if register:
+        full = register
+        reasons.append(f"name written surname first: {register!r}")
+    elif sender_name and any(fold(n) == fold(sender_name) for n in names):
         full = next(n for n in names if fold(n) == fold(sender_name))
     elif names:
         full = names[0]
@@ -367,11 +398,12 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         full = written[0] if written else full
     country = found[-1][0] if found else ""
     signatories = 2 if full in couples.values() else 1 if full else 0
-    if m := _TWO_PEOPLE.match(full):
+    if (m := _TWO_PEOPLE.match(full)) and not _catalan_surnames(m):
         full, signatories = _first_of_two(m), 2
     if len(names) > 1 and len(codes) > 1:
         signatories = len(names)
-    rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}]
+    rest = [p for p in parts if p != full and p != country and p not in {f for f, _ in found}
+            and not (register and p in register.split(", "))]
     presentation = ", ".join(rest)
     organization = ""
     if intent and not full and (block := _signature_block(lines, tail or [])):

@@ -169,7 +169,8 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
         others = [f for j, (_, f) in enumerate(maybe) if j != i]
         shared = {c for c in found if any(c in f for f in others)}
         if len(shared) != 1:  # "Zaragoza" in Spanish: Spain, not Puebla de Zaragoza in Mexico
-            spoken = sorted(((found[c], c) for c in found if c in _speaking(language)), reverse=True)
+            spoken = sorted(((found[c], c) for c in found if c in _speaking(language)), reverse=True) or \
+                sorted(((w, c) for c, w in found.items() if w >= ALONE), reverse=True)  # language unknown
             shared = {spoken[0][1]} if len(spoken) == 1 or len(spoken) > 1 and \
                 2 * spoken[0][0] >= 3 * spoken[1][0] and spoken[0][0] >= ALONE else set()
         if len(shared) == 1:

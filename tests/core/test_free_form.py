@@ -129,3 +129,23 @@ def test_names_and_places_in_free_form_replies(body, sender, first, name, countr
     assert reply.kind is Kind.signature, reply.reasons
     fields = reply.fields
     assert (fields.first_name, fields.name, fields.country_code) == (first, name, country), reply.reasons
+
+
+@pytest.mark.parametrize("body, sender, first, name, country", [
+    # a name as in a register, surname first
+    ("Nakamura, Eduardo Hideki — engenheiro agrônomo, Londrina/PR", "Eduardo Nakamura <e@example.org>",
+     "Eduardo Hideki", "Nakamura", "BR"),
+    ("Adhiero:\nRODRÍGUEZ PEÑA, Martín - estudiante de periodismo - Montevideo",
+     "Martín Rodríguez <m@example.org>", "Martín", "Rodríguez Peña", "UY"),
+    ("Müller, Andreas - Lokführer - Dresden\n\nFreiheit für die Kollegen!", "Andreas Müller <a@example.org>",
+     "Andreas", "Müller", "DE"),
+    # a title is not a surname
+    ("Please add my name: Rev. Samuel Adeyemi, Anglican priest, Lagos, Nigeria",
+     "Samuel Adeyemi <s@example.org>", "Samuel", "Adeyemi", "NG"),
+    # Catalan surnames joined by "i"
+    ("Bon dia,\n\nSigno la carta. Jordi Vilanova i Puig, estibador del port de Barcelona.",
+     "Jordi Vilanova <j@example.org>", "Jordi", "Vilanova i Puig", "ES"),
+])
+def test_names_written_in_other_orders(body, sender, first, name, country):
+    fields = read(body, sender).fields
+    assert (fields.first_name, fields.name, fields.country_code) == (first, name, country)
