@@ -27,7 +27,8 @@ _NOT_NAMES = {"i", "we", "je", "yo", "eu", "ich", "я", "io", "please", "dear", 
               "appeal", "solidarity", "signature", "professor", "dr", "prof", "guten", "good", "buenos",
               "buenas", "bom", "boa", "buon", "buona", "добрый", "доброе", "здравствуите", "liebe", "lieber",
               "querido", "querida", "caro", "cara", "cher", "chere", "estimado", "estimada", "prezados",
-              "senores", "senoras", "estimados", "liebi", "gruess", "grusse"}
+              "senores", "senoras", "estimados", "liebi", "gruess", "grusse", "atte", "cordialita", "cdlt",
+              "slds", "abs", "bjs", "bss", "besos", "beijos", "salut", "cheers"}
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
         word = re.compile(r"\w*").match(fold(line), m.end())  # to the word's end: "подписыва|юсь"
         end = word.end() if word else m.end()
         tail = line[end:].lstrip(" .!,;-–—")  # "Assino. María José García, Espanha."
-        if any(looks_like_name(p) for p in _parts(tail)):
-            return tail, True
+        if any(looks_like_name(p) for p in _parts(tail)) or _lone_first_name(tail.strip(" .!")):
+            return tail, True  # "Подписываю. Светлана"
         block: list[str] = []
         for nxt in lines[i + 1:]:
             if not nxt.strip():
@@ -151,7 +152,8 @@ def _segment_in(lines: list[str]) -> tuple[str, bool]:
                     break
                 continue
             block.append(nxt)
-        if block and any(_country(p) or looks_like_name(p) for p in _parts("\n".join(block))):
+        if block and (any(_country(p) or looks_like_name(p) for p in _parts("\n".join(block)))
+                      or _lone_first_name(block[0].strip(" .!,"))):  # "Je signe." / "Jacques" / "(Liège)"
             return "\n".join(block), True
         # "My name is Jean Dupont, teacher in France, and I sign.": the phrase ends the line
         if any(looks_like_name(p) for p in _parts(line)):
@@ -198,6 +200,13 @@ def _catalan_surnames(m: re.Match[str]) -> bool:
     return " i " in m.group(0) and len(m.group(2).split()) == 1 and len(m.group(1).split()) >= 2
 
 
+def _lone_first_name(text: str) -> bool:
+    """One capitalised word that may be a first name: not a greeting, a closing, a place or a country."""
+    return len(text.split()) == 1 and bool(_NAME_WORD.match(text)) and text[:1].isupper() and \
+        len(text) >= 3 and fold(text) not in _NOT_NAMES and fold(text) not in _GREETINGS and \
+        not SIGN_OFF.match(text) and not _country(text) and not place_countries(text)
+
+
 def _register_order(surname: str, given: str, sender_name: str) -> bool:
     """Are two parts a surname and its given names: the surname in capitals, or each sharing a word
     with the sender's name ("Nakamura" / "Eduardo Hideki" from "Eduardo Nakamura")?"""
@@ -216,9 +225,15 @@ def _register_order(surname: str, given: str, sender_name: str) -> bool:
 
 
 def _first_of_two(m: re.Match[str]) -> str:
-    """The first of two people: "Pedro Alcántara y Lucía Ramos", "Marie et Pierre Lenoir" (held)."""
+    """The first of two people: "Pedro Alcántara y Lucía Ramos", "Marie et Pierre Lenoir" (held);
+    a Russian surname in the plural made singular for them ("Татьяна и Михаил Лебедевы": Лебедева)."""
     first, other = m.group(1), m.group(2)
-    return first if len(first.split()) > 1 else f"{first} {other.split()[-1]}"
+    if len(first.split()) > 1:
+        return first
+    surname = other.split()[-1]
+    if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын)ы", surname):
+        surname = surname[:-1] + ("а" if first[-1:] in "ая" else "")
+    return f"{first} {surname}"
 
 
 def _signature_block(lines: list[str], tail: list[str]) -> tuple[str, str, str, str] | None:
@@ -392,6 +407,15 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
     elif one := next((p for p in parts if len(p.split()) == 1 and is_own_name(p, sender_name, sender)), ""):
         full = one  # "Zacarias / Moçambique / mineiro", "Je signe. / Jacques / (Liège)": a first name alone
         reasons.append(f"only a first name, {one!r}, as the sender's")
+    elif intent and parts and _lone_first_name(parts[0]):
+        full = parts[0]  # "Подписываю. Светлана": a first name right after the signing words
+        reasons.append(f"only a first name, {full!r}")
+    if full and len(full.split()) == 1:
+        # "Bernard" under "je m'appelle Bernard Petit": the whole name written in the reply
+        whole = [n for n in everywhere() if looks_like_name(n) and fold(n.split()[0]) == fold(full)]
+        if whole:
+            full = whole[0]
+            reasons = [r for r in reasons if not r.startswith("only a first name")]
     if re.match(r"^(?:[^\W\d_]\.-?)+\s+\S", full):  # "H. Marchand" under "Je m'appelle Hélène Marchand"
         written = [p for p in everywhere() if looks_like_name(p) and not re.match(r"^[^\W\d_]\.", p)
                    and fold(p.split()[-1]) == fold(full.split()[-1]) and fold(p)[:1] == fold(full)[:1]]

@@ -76,10 +76,12 @@ def _city(name: str) -> Candidates:
     if found := index.get(countries.key(name)):
         return found
     if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*", name) and len(name) >= 4:  # "в Москве"
-        for stem, ends in ((name[:-1], ("", "а", "я", "ь")), (name[:-2], ("а", "я", ""))):
-            for end in ends:
-                if found := index.get(countries.key(stem + end)):
-                    return found
+        head, dash, rest = name.partition("-")  # "из Ростова-на-Дону": the first word is inflected
+        for word, after in ((name, ""), (head, dash + rest)) if dash else ((name, ""),):
+            for stem, ends in ((word[:-1], ("", "а", "я", "ь")), (word[:-2], ("а", "я", ""))):
+                for end in ends:
+                    if found := index.get(countries.key(stem + end + after)):
+                        return found
     return ()
 
 

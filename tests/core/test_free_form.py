@@ -149,3 +149,21 @@ def test_names_and_places_in_free_form_replies(body, sender, first, name, countr
 def test_names_written_in_other_orders(body, sender, first, name, country):
     fields = read(body, sender).fields
     assert (fields.first_name, fields.name, fields.country_code) == (first, name, country)
+
+
+@pytest.mark.parametrize("body, sender, first, name", [
+    ("Je signe.\nJacques\n(Liège)", "jacques.liege@example.be", "Jacques", ""),  # the address says so
+    ("Подписываю. Светлана", "sveta.med77@example.ru", "Светлана", ""),  # right after the signing words
+    # the whole name written above a first name alone
+    ("Bonjour, je m'appelle Bernard Petit, je suis retraité de l'enseignement. J'ajoute mon nom à votre "
+     "appel.\nBernard", "bp@example.fr", "Bernard", "Petit"),
+    # a closing is not a first name
+    ("Buongiorno, sono un avvocato, Giorgio Di Stefano, e aderisco all'appello.\nCordialità",
+     "g@example.it", "Giorgio", "Di Stefano"),
+    # two people with a Russian surname in the plural: the first of them, in the singular
+    ("Подписываемся: Татьяна и Михаил Лебедевы, пенсионеры, Тверь.", "t@example.ru", "Татьяна", "Лебедева"),
+    ("Подписываемся вдвоём: Игорь и Марина Федоровы, учителя.", "i@example.ru", "Игорь", "Федоров"),
+])
+def test_first_names_alone_and_couples(body, sender, first, name):
+    fields = read(body, sender).fields
+    assert (fields.first_name, fields.name) == (first, name)
