@@ -49,7 +49,8 @@ COMMON_FORMS: dict[str, str] = {
     "repubblica democratica del congo": "CD", "rd del congo": "CD", "congo kinshasa": "CD",
     "republique du congo": "CG", "republic of the congo": "CG", "republica del congo": "CG",
     "republica do congo": "CG", "republik kongo": "CG", "республика конго": "CG",
-    "cote d ivoire": "CI", "cote divoire": "CI",
+    "cote d ivoire": "CI", "cote divoire": "CI", "rossiya": "RU", "rossija": "RU", "rossia": "RU",
+    "ukraina": "UA",
     "repubblica del congo": "CG", "congo brazzaville": "CG",
     "kosovo": "XK", "österreich": "AT", "polska": "PL", "italia": "IT", "espana": "ES",
     "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "eire": "IE", "éire": "IE",
@@ -61,7 +62,7 @@ COMMON_FORMS: dict[str, str] = {
 }
 # Names that stand for more than one country: never guessed, the reviewer decides.
 # Georgia: also a US state; Guiné: Guinea, but also said for Guinea-Bissau in Portuguese
-AMBIGUOUS = frozenset({"congo", "korea", "virgin islands", "georgia", "guine"})
+AMBIGUOUS = frozenset({"congo", "korea", "virgin islands", "georgia", "guine", "guinea"})  # Guinée is Guinea
 # Pseudo-territories CLDR lists that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
 _PREFERRED = ("en", "fr", "es", "pt", "de", "ru", "it")

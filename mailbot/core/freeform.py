@@ -360,9 +360,10 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             if found:
                 break
     if not found and intent:  # "enseignant à Bamako au Mali et je signe": a country inside a sentence
-        grams = {(" ".join(w[i:i + k]), c) for p in everywhere() if not place_countries(p)
-                 for w in [p.split()] for k in (1, 2, 3)
-                 for i in range(len(w) - k + 1) if (c := _country(" ".join(w[i:i + k])))}
+        # not in a person's name ("Montserrat Vilaró i Puig"), not a short word ("Man darf nicht ...")
+        grams = {(g, c) for p in everywhere() if not place_countries(p) and not looks_like_name(p)
+                 for w in [p.split()] for k in (1, 2, 3) for i in range(len(w) - k + 1)
+                 if len(g := " ".join(w[i:i + k])) >= 4 and (c := _country(g))}
         if len({c for _, c in grams}) == 1:
             found = [max(sorted(grams), key=lambda g: len(g[0]))]  # sorted: the same every run
             reasons.append(f"country {found[0][0]!r} read inside a sentence")
@@ -383,9 +384,8 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"country guessed from the place {place[0]!r}")
     if not found:  # "Universität Leipzig", "Containerterminal Bremerhaven": a city closing a line
         person = {fold(anyascii(w)) for w in f"{sender_name} {full_guess}".split()}  # not "Tom Fletcher"
-        ends = {(w, c) for p in where if len(p.split()) >= 2
-                and not {fold(anyascii(x)) for x in p.split()} & person
-                and (w := p.split()[-1])[:1].isupper() and (c := city_country(w))}
+        ends = {(w, c) for p in where if len(p.split()) >= 2 and (w := p.split()[-1])[:1].isupper()
+                and fold(anyascii(w)) not in person and (c := city_country(w))}
         if len({c for _, c in ends}) == 1:
             found = [min(sorted(ends))]
             guessed = found[0][1]

@@ -123,6 +123,13 @@ LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("presentation", "it", ("presentazione", "descrizione", "professione", "qualifica", "ruolo",
                             "titolo", "incarico", "mestiere", "occupazione", "chi sono", "chi sei")),
     ("presentation", "nl", ("functie", "beroep", "omschrijving", "presentatie")),
+    # Russian typed in Latin letters ("Imya: Nikolay", "Familiya: Pavlov", "O sebe: ...")
+    ("first_name", "ru", ("imya", "imja", "imia")),
+    ("name", "ru", ("familiya", "familija", "familiia", "familia")),
+    ("country", "ru", ("strana",)),
+    ("presentation", "ru", ("o sebe", "dolzhnost", "professiya", "rod zanyatiy")),
+    ("organization", "ru", ("organizatsiya", "organizaciya", "organizacija", "mesto raboty")),
+    ("website", "ru", ("sayt", "sait", "veb-sayt")),
     ("presentation", "sv", ("yrke", "om mig", "om meg", "presentasjon", "titel")),
     ("presentation", "ro", ("prezentare", "despre mine", "ocupație", "ocupatie", "profesie")),
     ("presentation", "uk", ("про себе", "посада", "професія")),

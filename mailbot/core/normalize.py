@@ -227,6 +227,8 @@ def split_full_name(full: str) -> tuple[str, str, bool]:
     sure = all(w.lower() in PARTICLES for w in rest[:-1])
     if len(rest) >= 2 and fold(rest[0]) in SECOND_GIVEN_NAMES:
         first, rest = f"{first} {rest[0]}", rest[1:]  # "José Luis Pérez", "Ana Paula Reis": a guess
+    elif len(rest) == 3 and not any(w.lower() in PARTICLES for w in rest):
+        first, rest = f"{first} {rest[0]}", rest[1:]  # "Diana Marcela Ospina Restrepo": two and two
     elif fold(first) in ("maria", "ana") and (m := _MARIAN.match(" ".join(rest))) and \
             len(rest) > len(m.group(0).split()):
         # "Maria do Carmo Lopes", "María de los Ángeles Ruiz": a Marian name is one first name

@@ -175,6 +175,11 @@ WITHDRAWAL = _any(
     r"\bche il mio nome non (?:venga|sia) (?:pubblicato|inserito|incluso|riportato)\b",
     r"\btake (?:it|me|my name|my signature) off (?:the|your) list\b",
     r"\b(?:keep\w*|leav\w*)\s+(?:my name|my signature|me)\s+(?:off|out of)\b",
+    # not to appear under one's name: "non me la sento di comparire con nome e cognome"
+    r"\bnon me la sento di (?:comparire|apparire|figurare|firmare|esserci)",
+    r"(?:\b(?:not|non|no|nao|ne|nicht)\b|n't\b).{0,30}\b(?:appear|comparire|apparire|aparecer|figurar"
+    r"|figurer|apparaitre|erscheinen|stehen)\w*\s+(?:with|con|com|avec|mit|under|sotto|bajo|sous)\s+"
+    r"(?:my |il mio |mi |meu |o meu |mon |meinem )?(?:full |real )?(?:name|nome|nombre|nom|namen)",
     r"\b(?:lieber|besser)\s+nicht\b.{0,10}\bdass\s+(?:mein|meine)\b.{0,40}"
     r"\b(?:erschein|steh|veroffentlich|genannt|auftauch)",
     r"не\s+(?:хотел\w*|хочу|хотим)\b.{0,20}чтобы\s+мо[яеёй]\s+(?:имя|фамилия|подпись)\b.{0,30}"

@@ -59,11 +59,19 @@ def _regions() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
         codes[local].add(country)
         # "Asturias, Principado de", "Catalunya [Cataluña]": each name alone
         for name in re.split(r"\s*[\[\]]\s*|,\s*", sub.name):
-            if len(name) >= 4:
+            if len(name) >= 4 and not _GENERIC.fullmatch(name):
                 names[countries.key(name)].add(country)
     taken = {*countries.index(), *(countries.key(a) for a in countries.AMBIGUOUS)}  # "Georgia"
     return ({k: frozenset(v) for k, v in names.items() if k not in taken},
             {k: frozenset(v) for k, v in codes.items()})
+
+
+# Region names that are everyday words: "West" (Cameroon), "Centre", "Capital", "Littoral"
+_GENERIC = re.compile(r"(?i)(?:north|south|east|west|northern|southern|eastern|western|central|centre"
+                      r"|center|capital|coast|coastal|littoral|islands?"
+                      r"|north[- ]?(?:east|west)|south[- ]?(?:east|west)"
+                      r"|upper|lower|middle|interior|plateau|lakes|mountains?|valley|sud|nord|est|ouest|centro"
+                      r"|norte|oeste|este|river|riviera)")
 
 
 def _strip(text: str) -> str:
@@ -95,7 +103,8 @@ def _dominant(found: Candidates) -> str | None:
 
 
 def _readable(name: str, lower_ok: bool) -> bool:
-    return bool(name) and (name[:1].isupper() or lower_ok) and len(name.split()) <= 3
+    # up to four words: "Santa Maria da Feira"
+    return bool(name) and (name[:1].isupper() or lower_ok) and len(name.split()) <= 4
 
 
 def place_countries(text: str, lower_ok: bool = False) -> dict[str, int]:

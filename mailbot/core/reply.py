@@ -53,6 +53,10 @@ def _answered_inside_quote(decoded: DecodedMail, cleaned: CleanText, rules: Pars
     if any(is_bot_message_id(m) for m in (decoded.in_reply_to, *decoded.references)):
         return False
     from_campaign = bool(rules.campaign_address) and quotes_mail_of(cleaned, rules.campaign_address)
+    # or a reply to a mail of the campaign's own domain: "<appeal-...@campaign.example>"
+    domain = rules.campaign_address.rpartition("@")[2].lower()
+    from_campaign = from_campaign or bool(domain) and any(
+        m.lower().rstrip(">").endswith("@" + domain) for m in (decoded.in_reply_to, *decoded.references) if m)
     # or a reply whose quote still has a blank label of the appeal's form ("Organisation (facultatif) :")
     if not from_campaign and not (decoded.in_reply_to and blank_quoted_label(cleaned)):
         return False

@@ -167,3 +167,18 @@ def test_names_written_in_other_orders(body, sender, first, name, country):
 def test_first_names_alone_and_couples(body, sender, first, name):
     fields = read(body, sender).fields
     assert (fields.first_name, fields.name) == (first, name)
+
+
+@pytest.mark.parametrize("body, country", [
+    # a first name that is also a country is not the country, nor a short word ("Man darf ...")
+    ("Signo la carta amb molt de gust. Montserrat Vilaró i Puig, infermera jubilada, Girona.", "ES"),
+    ("Ich war 40 Jahre Betriebsrat in einem Krankenhaus in Essen. Man darf nicht schweigen. "
+     "Bitte setzen Sie meinen Namen darunter: Walter Brandt", "DE"),
+    # a region that is an everyday word is no region ("West" is in Cameroon); the city is
+    ("I sign.\n\nAoife Ní Bhriain TD\nTeachta Dála, Galway West, Leinster House, Dublin", "IE"),
+    # a city after the name on a line without punctuation; a town of four words
+    ("Je signe. Yannick Le Goff infirmier psychiatrique Quimper", "FR"),
+    ("Assino.\n\nManuel Pinho\noperário corticeiro reformado, Santa Maria da Feira", "PT"),
+])
+def test_countries_in_free_form_replies_not_misread(body, country):
+    assert read(body, "A Person <a@example.org>").fields.country_code == country

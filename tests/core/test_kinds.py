@@ -79,6 +79,8 @@ def kind_of(body: str) -> Kind:
     "Ich möchte deshalb lieber nicht, dass mein Name öffentlich erscheint.",
     "Would you mind very much keeping my name off the published list?",
     "К сожалению, мне бы не хотелось, чтобы моя фамилия фигурировала в публикации.",
+    "Ripensandoci non me la sento di comparire con nome e cognome.",
+    "I would rather not appear with my full name.",
 ])
 def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     assert kind_of(body) is Kind.withdrawal

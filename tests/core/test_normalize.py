@@ -73,6 +73,7 @@ def test_names_are_nfc():
     ("Juan García López", "Juan", "García López", False), ("Ousmane", "Ousmane", "", False),
     ("Maria do Carmo Lopes", "Maria do Carmo", "Lopes", False), ("Ana da Silva", "Ana", "da Silva", True),
     ("María de los Ángeles Ruiz", "María de los Ángeles", "Ruiz", False),
+    ("Diana Marcela Ospina Restrepo", "Diana Marcela", "Ospina Restrepo", False),
 ])
 def test_full_name_split(full, first, name, sure):
     """The first word is the first name, with a usual second given name ("María José"); the split is

@@ -77,3 +77,28 @@ def test_a_form_then_a_signature_block_is_approved(body):
     assert reply.kind is Kind.signature, reply.reasons
     assert reply.confidence >= RULES.auto_approve_threshold, reply.reasons
     assert "CES -" not in reply.fields.presentation
+
+
+def test_answers_inside_a_quote_of_the_campaign_without_its_address():
+    """The attribution names the campaign without its address, the form has no blank label left:
+    the reply is to a mail of the campaign's domain (In-Reply-To), so the quote is the appeal."""
+    raw = ("From: Luc Girard <l@example.ch>\nTo: appeal@campaign.example\nSubject: Re: Appel\n"
+           "Message-ID: <g@example.ch>\nIn-Reply-To: <appeal-karvesh-fr@campaign.example>\n"
+           "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "Le 10/11/2026 à 09:00, Solidarité Karvesh a écrit :\n> Pour signer, remplissez :\n>\n"
+           "> Prénom : Luc\n> Nom : Girard\n> Pays : Suisse\n> Présentation : Vigneron\n").encode()
+    reply = read_reply(raw, RULES)
+    assert reply.kind is Kind.signature, reply.reasons
+    assert (reply.fields.first_name, reply.fields.name, reply.fields.country_code) == ("Luc", "Girard", "CH")
+
+
+@pytest.mark.parametrize("body", [
+    "Oi, segue:* Nome: Fernanda\n* Sobrenome: Lima\n* País: Brasil\n* Apresentação: Psicóloga escolar",
+    "Imya: Nikolay\nFamiliya: Pavlov\nStrana: Rossiya\nO sebe: voditel avtobusa",  # Russian in Latin letters
+])
+def test_more_form_shapes(body):
+    raw = ("From: x@example.org\nTo: appeal@campaign.example\nSubject: Re: Appeal\nMessage-ID: <m@x>\n"
+           "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           + body + "\n").encode()
+    reply = read_reply(raw, RULES)
+    assert reply.fields.first_name and reply.fields.name and reply.fields.country_code, reply.reasons
