@@ -34,6 +34,8 @@ SETS = {
     "heldout15": ("held-out set 15", 200, 28, 3),
     "heldout16": ("held-out set 16", 200, 28, 5),
     "heldout17": ("held-out set 17", 200, 28, 4),
+    "heldout18": ("held-out set 18", 200, 28, 4),
+    "heldout19": ("held-out set 19", 200, 28, 3),
 }
 CHECKS = {
     "clean_labeled": bs.clean_labeled_approved_right,
@@ -48,6 +50,10 @@ SHORT = {
     ("heldout9", "free_form"): "free-form name and country 29/35 (83%) on this set, the target is 90%",
     ("heldout17", "approved_right"): "1 of 79 approved entries with a wrong field (a presentation repeating "
                                      "the organization, which this set's author left out)",
+    ("heldout18", "approved_right"): "2 of 86 approved entries with a wrong field (presentations with a town "
+                                     "beside them, which this set's author left out)",
+    ("heldout18", "free_form"): "free-form name and country 25/29 (86%) on this set, the target is 90%",
+    ("heldout19", "free_form"): "free-form name and country 22/25 (88%) on this set, the target is 90%",
 }
 
 
