@@ -174,9 +174,10 @@ def _trim_tail(own: list[int], texts: list[str]) -> tuple[list[int], list[str]]:
 def clean(text: str) -> CleanText:
     """Split a body into own text and quoted text; never raises."""
     text = text[:MAX_TEXT]
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    body = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     # "Oi, segue:* Nome: Fernanda": a list joined to the line above it by the HTML-to-text step
-    raw = re.sub(r"(?m)^([^\n>*•]{1,40}:)[ \t]*(?=[*•][ \t]+[^\W\d_][^:\n]{0,40}:)", "\\1\n", raw).split("\n")
+    body = re.sub(r"(?m)^([^\n>*•]{1,40}:)[ \t]*(?=[*•][ \t]+[^\W\d_][^:\n]{0,40}:)", "\\1\n", body)
+    raw = body.split("\n")
     quoted = [bool(_QUOTE_MARK.match(line)) for line in raw]
     texts = [_QUOTE_MARK.sub("", line).rstrip() if q else line.rstrip()
              for line, q in zip(raw, quoted, strict=True)]

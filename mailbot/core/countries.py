@@ -203,9 +203,9 @@ def demonym(word: str) -> str | None:
     """The country a word for its people names ("togolais" -> TG, "Ukrainerin" -> UA), when its
     stem begins exactly one country's name in a common language; a guess, never exact."""
     w = key(word)
-    if (found := next((c for stem, c in _IRREGULAR_DEMONYMS.items()
-                       if w.startswith(stem) and len(w) - len(stem) <= 4), None)):
-        return found  # "venezolano", "nigérienne", "sardo", "ticinese"
+    if irregular := next((c for stem, c in _IRREGULAR_DEMONYMS.items()
+                          if w.startswith(stem) and len(w) - len(stem) <= 4), None):
+        return irregular  # "venezolano", "nigérienne", "sardo", "ticinese"
     if len(w) < 6 or " " in w or not w.isalpha() or w in _NOT_DEMONYMS:
         return None
     _, codes_of = _one_word_names()
