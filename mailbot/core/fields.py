@@ -211,8 +211,11 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
         score.note("name repeated in 'first name': removed")
     if source:
         words = source.split()
-        if len(words) > 1 and _caps(words[0]) and not any(_caps(w) for w in words[1:]):
-            first, name = _surname_first(source, score)  # "DUPONT Jean", as French forms ask
+        caps = next((i for i, w in enumerate(words) if not _caps(w)), len(words))
+        if 0 < caps < len(words) and not any(_caps(w) for w in words[caps:]):
+            # "DUPONT Jean", "MBARGA ATANGANA Paul-Henri": the surname in capitals comes first
+            first, name = " ".join(words[caps:]), " ".join(words[:caps])
+            score.cap(0.6, f"name read surname first: {source!r}")
         else:
             first, name, sure = split_full_name(source)
             if inferred and sure and not raw_first and fold(sender_name).split() == fold(source).split():

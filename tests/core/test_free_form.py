@@ -182,3 +182,9 @@ def test_first_names_alone_and_couples(body, sender, first, name):
 ])
 def test_countries_in_free_form_replies_not_misread(body, country):
     assert read(body, "A Person <a@example.org>").fields.country_code == country
+
+
+def test_a_surname_of_several_words_in_capitals_comes_first():
+    fields = read("Je soutiens pleinement cet appel.\n\nMBARGA ATANGANA Paul-Henri\nJuriste\n"
+                  "Yaoundé - Cameroun", "Mbarga <m@example.cm>").fields
+    assert (fields.first_name, fields.name, fields.country_code) == ("Paul-Henri", "Mbarga Atangana", "CM")
