@@ -173,7 +173,7 @@ def _question(mail: Mail) -> str:
         return ""
     if mail.free.has_intent and any(
             phrases.SIGN_INTENT.search(s) and not s.rstrip().endswith("?")
-            and not phrases.CONDITIONAL.search(s)
+            and not phrases.CONDITIONAL.search(s) and not phrases.WISH_TO_SIGN.search(s)
             for s in sentences):
         return ""  # "I sign. Will the list be published?": a signature that also asks
     return "asks a question"

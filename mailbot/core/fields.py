@@ -191,7 +191,7 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
                                    full_name=k == labels.FULL_NAME)
                          for k in ("first_name", "name", labels.FULL_NAME))
     reverse = _text(raw.get(labels.FULL_NAME_SURNAME_FIRST, ""))
-    raw_first = first
+    raw_first, raw_name = first, name
     source, inferred = "", False
     if reverse and not (first and name):
         first, name = _surname_first(reverse, score)
@@ -233,6 +233,9 @@ def _names(raw: Mapping[str, str], language: str, score: _Score,
             re.fullmatch(r"[^\W\d_]{3,}\.", words[0]) or words[0].islower() and words[1][:1].isupper()):
         # "Pbro. Alfonso", "священник Николай": a word before the first name that may be a title
         score.cap(0.6, f"{words[0]!r} before the first name may be a title: check")
+    if _caps(raw_first) and len(raw_first) > 2 and name and not _caps(name) and not _caps(raw_name):
+        # "Prénom: MOREAU / Nom: Luc": the surname is the word written in capitals
+        score.cap(0.6, f"the first name {raw_first!r} is in capitals, the name is not: swapped?")
     if patronymic := [w for w in first.split()[1:] if PATRONYMIC.match(w)]:
         # "Иван Петрович Сидоров" is published "Иван Сидоров", as international lists print names;
         # careful organizers differ, so one looks

@@ -96,7 +96,8 @@ _FIRST_NAME_TITLE = re.compile(r"^(?:don|dom|padre|pe\.|fra|frei|suor|sor|pater|
                                r"|матушка|sœur|soeur|frère|frere|fray|hno\.|hna\.|brother|sister|иеромонах"
                                r"|père|pere|mère|mere|abbé|abbe|irmã|irma|irmão|irmao|madre|hermana|hermano"
                                r"|schwester|bruder|pfarrer|pfarrerin|rt\.? hon\.?|the hon\.?|hon\.|monseñor"
-                               r"|monsenor|mons\.|mgr|doña|dona)\s+",
+                               r"|monsenor|mons\.|mgr|doña|dona|on\.|onorevole|sen\.|senador|senadora"
+                               r"|dep\.|diputado|diputada|deputado|deputada)\s+",
                                re.I)
 
 

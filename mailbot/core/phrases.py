@@ -278,12 +278,14 @@ _REMOVE = _any(r"\b(?:remov|delet|withdraw|retract|strik|eras|cancel|drop|pull\w
                r"\b(?:retir(?!ed\b|ement|ee|ad[oa]s?\b|e\b)|enlev|supprim|effac|ray|desist|ot(?:er|ez)|desinscri)",
                r"\b(?:borr|elimin|quit|saqu|sac(?:ar|ad|en)|anul|dar de baja|den de baja|desvincul)",
                r"\b(?:tir(?:ar|em|e|ou)|remov|exclu|apag|cancel|desist)",
-               r"\b(?:streich|entfern|losch|zuruckzieh|zuruckzuzieh|ziehe\b|(?:he)?rausnehm"
+               r"\b(?:streich|entfern|losch|zuruckzieh|zuruckzuzieh|ziehe\b|(?:he)?rausnehm|(?:he)?rauszunehm"
                r"|(?:nehm\w* sie|nehmt) mich (?:\w+ ){0,3}(?:von|aus|raus|heraus)\b)",
                r"\b(?:ritir|togli|cancell|rimuov|depenn|elimin)",
                r"(?:удал|убер|убра|исключ|вычеркн|отзыв|отозв|сним|снят)")
 # the writer as a word ("remove me", "me retirer", "streichen Sie mich") or joined to the verb
 # ("bórrenme", "toglietemi", "retirez-moi", "tirem-me")
+_STRONG_REMOVE = re.compile(r"(?:he)?raus(?:zu)?nehm|streich|entfern|remov|delet|enlev|retir|borr|togli|удал"
+                            r"|вычеркн")
 _ME = _any(r"\b(?:me|moi|mich|mi|myself)\b|\bm'", r"\bменя\b")
 _CLITIC = re.compile(r"\w*?(?:me|mi|moi)\b|\w*-(?:me|moi|mi)\b")  # matched at the verb's end
 _MINE = _any(r"\b(?:my|our|ma|mon|mes|mi|mis|nuestra|minha|meu|a minha|o meu|meine?n?|il mio|la mia|mia|mio"
@@ -335,6 +337,10 @@ def wants_off_list(text: str) -> bool:
             joined = _CLITIC.match(sentence, verb.end())
             if (_ME.search(near) or joined or "desist" in verb.group(0)) and _THE_LIST.search(sentence):
                 return True
+            # "mich wieder herauszunehmen", "remove me again": the writer, and a verb that can only
+            # mean taking off, with no list named
+            if (_ME.search(near) or joined) and _STRONG_REMOVE.match(verb.group(0)):
+                return True
     return False
 
 
@@ -378,6 +384,12 @@ NAME_INTRO = re.compile(
 )
 
 # "Before I sign, ...", "bevor ich unterschreibe": a signing word that is not (yet) a signature
+# "Vorrei firmare", "I'd like to sign", "quisiera firmar": a wish to sign, not yet a signature when the
+# reply also asks something ("posso firmare anche se ho 16 anni? Vorrei firmare con la mia classe")
+WISH_TO_SIGN = _any(r"\b(?:vorrei|vorremmo|voglio|would like|i'd like|want to|wish to|quisiera|quisieramos"
+                    r"|quiero|queremos|gostaria|gostariamos|quero|queria|mochte|mochten|je voudrais|je veux"
+                    r"|nous voudrions|souhaite|souhaiterais)\b", r"(?:хочу|хотел|хотела|хотим|хотели)")
+
 # "vorrei firmare ma prima volevo sapere se ...": wanting to sign, once something is answered
 BUT_FIRST = _any(r"\b(?:but first|but before|mais d'abord|mais avant|pero primero|pero antes|mas primeiro"
                  r"|mas antes|aber zuerst|aber vorher|ma prima|pero prima)\b", r"\bно (?:сначала|прежде)")

@@ -101,6 +101,8 @@ def test_who_signs_a_free_form_reply(body, sender, first, name):
     ("Rt Hon. David", "Pemberton MP", "David", "Pemberton", False),  # letters after the name: held
     ("Alberto", "Restrepo SJ", "Alberto", "Restrepo", False),
     ("Cheikh Tidiane", "Sow", "Cheikh Tidiane", "Sow", True),  # a first name, not a title
+    ("On. Paolo", "Ferri", "Paolo", "Ferri", True),  # Onorevole
+    ("MOREAU", "Luc", "Moreau", "Luc", False),  # the surname in capitals in the first-name field: held
 ])
 def test_titles_and_letters_after_a_name_in_a_form(first_typed, name_typed, first, name, approved):
     reply = read(f"First name: {first_typed}\nName: {name_typed}\nCountry: France\n",

@@ -81,6 +81,7 @@ def kind_of(body: str) -> Kind:
     "К сожалению, мне бы не хотелось, чтобы моя фамилия фигурировала в публикации.",
     "Ripensandoci non me la sento di comparire con nome e cognome.",
     "I would rather not appear with my full name.",
+    "Ich hoffe, es ist kein großer Aufwand, mich wieder herauszunehmen.",
 ])
 def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     assert kind_of(body) is Kind.withdrawal
@@ -119,6 +120,8 @@ def test_a_question_with_only_a_country_is_a_question():
 @pytest.mark.parametrize("body", [
     "¿Dónde puedo ver la lista de firmantes? Mi profesora me dijo que firmó pero no la encuentro.",
     "Безопасно ли подписывать? Хочу подписать, но сначала хотелось бы понять риски.",
+    # a wish to sign beside a question is still the question
+    "Ciao, posso firmare anche se ho 16 anni? Vorrei firmare insieme alla mia classe.\n\nMatteo",
 ])
 def test_a_question_about_signing_is_not_a_signature(body):
     """Someone else signed ("que firmó", folded to "firmo"), or the writer will sign "but first" asks."""
