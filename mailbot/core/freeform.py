@@ -195,6 +195,12 @@ _ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaf
 _TWO_PEOPLE = re.compile(r"^(\S.*?)\s+(?:y|e|and|et|und|и|i|&)\s+([A-ZÀ-ÝА-ЯЁ]\S*(?:\s+\S+){0,3})$")
 
 
+def _spellings(word: str) -> set[str]:
+    """A word as it may be typed without its letters: "Jürgen" as "jurgen" or "juergen"."""
+    german = word.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae").replace("ß", "ss")
+    return {fold(anyascii(word)), fold(german)}
+
+
 def _catalan_surnames(m: re.Match[str]) -> bool:
     """ "Jordi Vilanova i Puig": two surnames joined by "i", not two people."""
     return " i " in m.group(0) and len(m.group(2).split()) == 1 and len(m.group(1).split()) >= 2
@@ -219,7 +225,7 @@ def _register_order(surname: str, given: str, sender_name: str) -> bool:
                          fold(surname)):
         return False  # "Dr, Priya Raman", "Rev., Samuel Adeyemi": a title, not a surname
     theirs = {fold(anyascii(w)) for w in sender_name.split()}
-    mine = {fold(anyascii(w)) for w in a}, {fold(anyascii(w)) for w in b}
+    mine = {v for w in a for v in _spellings(w)}, {v for w in b for v in _spellings(w)}
     caps = surname.isupper() and len(surname) >= 3 and not given.isupper()
     return caps and bool(mine[1] & theirs or not theirs) or bool(mine[0] & theirs and mine[1] & theirs)
 
@@ -416,6 +422,11 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         if whole:
             full = whole[0]
             reasons = [r for r in reasons if not r.startswith("only a first name")]
+    if full.isupper() and len(full.split()) == 2 and \
+            [fold(anyascii(w)) for w in reversed(full.split())] == \
+            [fold(anyascii(w)) for w in sender_name.split()]:
+        full = " ".join(reversed(full.split()))  # "ROSSI MARIO" from Mario Rossi: the surname came first
+        reasons.append("name in capitals written surname first, as the sender's name shows")
     if re.match(r"^(?:[^\W\d_]\.-?)+\s+\S", full):  # "H. Marchand" under "Je m'appelle Hélène Marchand"
         written = [p for p in everywhere() if looks_like_name(p) and not re.match(r"^[^\W\d_]\.", p)
                    and fold(p.split()[-1]) == fold(full.split()[-1]) and fold(p)[:1] == fold(full)[:1]]

@@ -71,7 +71,7 @@ SIGN_INTENT = _any(
     r"\b(?:adicion|acrescent|inclu|coloqu|ponh|bot)\w*\b.{0,6}\b(?:o meu nome|meu nome|a minha assinatura"
     r"|minha assinatura)\b", r"\bassino embaixo\b", r"\beu apoio\b",
     r"\b(?:nehmen sie|nehmt|setzen sie|setzt|fugen sie|fugt|tragen sie|tragt)\b.{0,20}"
-    r"\b(?:meinen namen|mich|meine unterschrift)\b",
+    r"\b(?:meinen namen|mich|meine unterschrift|uns|unsere namen)\b",
     r"\b(?:mochte|will|werde)\b.{0,30}\b(?:unterschreiben|unterzeichnen)\b",
     r"(?:добавьте|включите|внесите|поставьте|запишите)\b.{0,15}(?:мо[юйе]|меня)",
     r"(?:прошу|просим)\s+(?:добавить|включить|внести|учесть)",
@@ -93,7 +93,9 @@ SIGN_INTENT = _any(
     # wishing to sign, in the words of each language: "vorrei firmare", "pode colocar meu nome"
     r"\b(?:vorrei|vogliamo|vorremmo|desidero|desideriamo) firmare\b",
     r"\b(?:queremos|quisiera|quisieramos|deseo|deseamos|me gustaria|nos gustaria) firmar\b",
-    r"\b(?:gostaria de|gostariamos de|queremos|desejo) assinar\b", r"\bcuenten con (?:mi firma|nosotros)\b",
+    r"\b(?:gostaria de|gostariamos de|queremos|desejo) assinar\b", r"\bcuenten? con (?:mi firma|nosotros)\b",
+    r"^(?:signed|firmado|firmada|assinado|assinada|signe|unterschrieben|firmato|firmata|подписано)\s+"
+    r"(?:from|in|desde|de|da|aus|из)\b",
     r"\bcoloc\w*\b.{0,6}\b(?:o meu nome|meu nome|a minha assinatura|minha assinatura)\b",
     r"\b(?:je voudrais|nous voulons|nous voudrions|nous souhaitons) signer\b",
     r"\bwe (?:want|would like|wish) to (?:co-?)?sign\b",
@@ -175,6 +177,9 @@ WITHDRAWAL = _any(
     r"\bche il mio nome non (?:venga|sia) (?:pubblicato|inserito|incluso|riportato)\b",
     r"\btake (?:it|me|my name|my signature) off (?:the|your) list\b",
     r"\b(?:keep\w*|leav\w*)\s+(?:my name|my signature|me)\s+(?:off|out of)\b",
+    r"\bkeep\w* (?:my name|my signature|it|me) (?:private|hidden|anonymous|confidential|off the list)\b",
+    r"\bnot (?:comfortable|happy|at ease)\b.{0,25}\b(?:my name|my signature)\b.{0,20}"
+    r"\b(?:published|public|listed|shown|appear\w*|printed)\b",
     # not to appear under one's name: "non me la sento di comparire con nome e cognome"
     r"\bnon me la sento di (?:comparire|apparire|figurare|firmare|esserci)",
     r"(?:\b(?:not|non|no|nao|ne|nicht)\b|n't\b).{0,30}\b(?:appear|comparire|apparire|aparecer|figurar"

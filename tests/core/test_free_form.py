@@ -190,3 +190,17 @@ def test_a_surname_of_several_words_in_capitals_comes_first():
     fields = read("Je soutiens pleinement cet appel.\n\nMBARGA ATANGANA Paul-Henri\nJuriste\n"
                   "Yaoundé - Cameroun", "Mbarga <m@example.cm>").fields
     assert (fields.first_name, fields.name, fields.country_code) == ("Paul-Henri", "Mbarga Atangana", "CM")
+
+
+@pytest.mark.parametrize("body, sender, first, name", [
+    ("Guten Tag,\n\nbitte tragen Sie uns beide ein: Petra und Uwe Lorenz, Rentner aus Rostock.",
+     "Petra Lorenz <p@example.de>", "Petra", "Lorenz"),
+    ("Cuente con mi firma: Yunior Castillo, estudiante de medicina en La Habana",
+     "Yunior Castillo <y@example.cu>", "Yunior", "Castillo"),
+    ("Weber, Jürgen - Rentner - Leipzig", "Juergen Weber <j@example.de>", "Jürgen", "Weber"),
+    ("ROSSI MARIO - operaio - Genova", "Mario Rossi <m@example.it>", "Mario", "Rossi"),
+])
+def test_more_ways_of_signing(body, sender, first, name):
+    reply = read(body, sender)
+    assert reply.kind is Kind.signature, reply.reasons
+    assert (reply.fields.first_name, reply.fields.name) == (first, name)

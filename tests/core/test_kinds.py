@@ -82,6 +82,7 @@ def kind_of(body: str) -> Kind:
     "Ripensandoci non me la sento di comparire con nome e cognome.",
     "I would rather not appear with my full name.",
     "Ich hoffe, es ist kein großer Aufwand, mich wieder herauszunehmen.",
+    "On reflection I'm not comfortable having my name published. Could you keep my signature private?",
 ])
 def test_a_wish_to_be_off_the_list_is_a_withdrawal(body):
     assert kind_of(body) is Kind.withdrawal
