@@ -107,45 +107,59 @@ def _readable(name: str, lower_ok: bool) -> bool:
     return bool(name) and (name[:1].isupper() or lower_ok) and len(name.split()) <= 4
 
 
+Place = tuple[str, Candidates, frozenset[str]]  # (name as written, cities of that name, regions' countries)
+
+
+def _place(text: str, lower_ok: bool) -> Place | None:
+    """`text` read as a place: its name without a postal code or "г.", the cities and the regions
+    of that name; None when it cannot be a place name."""
+    name = _strip(text)
+    if not _readable(name, lower_ok):
+        return None
+    regions, _ = _regions()
+    return name, _city(name), regions.get(countries.key(name), frozenset())
+
+
+def _weights(place: Place) -> dict[str, int]:
+    _, cities, regions = place
+    out: dict[str, int] = {}
+    for weight, _, code in cities:
+        out[code] = max(out.get(code, 0), weight)
+    # a region weighs as a city of REGION people, added to a city of the same name there
+    # ("Manchester": a city and a district of England, a parish of Jamaica)
+    return {code: out.get(code, 0) + (REGION if code in regions else 0) for code in {*out, *regions}}
+
+
+def _sure(place: Place, lower_ok: bool) -> str | None:
+    name, city, region = place
+    # "Itabira MG", "Fortaleza/CE", "Viçosa (MG)", "Austin, TX": the city's countries with such a region
+    if m := re.fullmatch(r"(.+?)\s*(?:[/,(-]\s*|\s)([A-Za-z]{2,3})\)?", name):
+        named, code = m.group(1), m.group(2)
+        if code.isupper() or lower_ok:
+            within = {c for _, _, c in _city(named)} & _regions()[1].get(code.upper(), frozenset())
+            if len(within) == 1:
+                return within.pop()
+    if city:
+        code = _dominant(city)
+        # "Paraná": a city in Argentina, a state of Brazil
+        return code if code and region <= {code} else None
+    return next(iter(region)) if len(region) == 1 else None
+
+
 def place_countries(text: str, lower_ok: bool = False) -> dict[str, int]:
     """Every country a place written as `text` may be in, with the weight of the biggest city of
     that name there (its people; a seventh for a city's other name) and of a region of that name,
     for telling between them with another place or the mail's language."""
-    name = _strip(text)
-    if not _readable(name, lower_ok):
-        return {}
-    regions, _ = _regions()
-    cities: dict[str, int] = {}
-    for weight, _, code in _city(name):
-        cities[code] = max(cities.get(code, 0), weight)
-    # a region weighs as a city of REGION people, added to a city of the same name there
-    # ("Manchester": a city and a district of England, a parish of Jamaica)
-    return {code: cities.get(code, 0) + (REGION if code in regions.get(countries.key(name), ()) else 0)
-            for code in {*cities, *regions.get(countries.key(name), ())}}
+    place = _place(text, lower_ok)
+    return _weights(place) if place else {}
 
 
 def city_country(text: str, lower_ok: bool = False) -> str | None:
     """The country code of a well-known city or region written as `text` ("21073 Hamburg",
     "Москве", "Steiermark", "Itabira MG"), or None. `lower_ok` reads "brescia" in a reply typed in
     lower case."""
-    name = _strip(text)
-    if not _readable(name, lower_ok):
-        return None
-    regions, region_codes = _regions()
-    # "Itabira MG", "Fortaleza/CE", "Viçosa (MG)", "Austin, TX": the city's countries with such a region
-    if m := re.fullmatch(r"(.+?)\s*(?:[/,(-]\s*|\s)([A-Za-z]{2,3})\)?", name):
-        city, code = m.group(1), m.group(2)
-        if code.isupper() or lower_ok:
-            within = {c for _, _, c in _city(city)} & region_codes.get(code.upper(), frozenset())
-            if len(within) == 1:
-                return within.pop()
-    city = _city(name)
-    region = regions.get(countries.key(name), frozenset())
-    if city:
-        code = _dominant(city)
-        # "Paraná": a city in Argentina, a state of Brazil
-        return code if code and region <= {code} else None
-    return next(iter(region)) if len(region) == 1 else None
+    place = _place(text, lower_ok)
+    return _sure(place, lower_ok) if place else None
 
 
 @functools.cache
@@ -167,9 +181,11 @@ def country_of_places(texts: Iterable[str], language: str = "") -> tuple[str, st
     maybe: list[tuple[str, dict[str, int]]] = []
     for text in texts:
         lower_ok = text.islower()  # a reply typed all in lower case: "sergio bassi, operaio, brescia"
-        if code := city_country(text, lower_ok):
+        if not (place := _place(text, lower_ok)):
+            continue
+        if code := _sure(place, lower_ok):
             sure.add((text, code))
-        elif found := place_countries(text, lower_ok):
+        elif found := _weights(place):
             maybe.append((text, found))
     if sure:
         if len({c for _, c in sure}) == 1:
