@@ -65,8 +65,8 @@ def _all_places(parts: list[str], lines: list[str], tail: list[str], person: str
     ("soy Inés": Inês is a town in Brazil)."""
     out = [place for p in parts for place in _places(p)]
     out += [f"{m[1]} {m[2]}" for ln in [*lines, *tail] if ln for m in _REGION_CODE.finditer(ln)]
-    theirs = {fold(anyascii(w)) for w in person.split()}
-    return [p for p in out if not {fold(anyascii(w)) for w in p.split()} <= theirs
+    theirs = set(_folded(person))
+    return [p for p in out if not set(_folded(p)) <= theirs
             and not SIGN_OFF.match(p) and fold(p) not in _GREETINGS]  # "¡Salud!" is not Salud, Cuba
 
 
@@ -195,6 +195,11 @@ _ORGANIZATION = re.compile(r"universi|instit|union|sindicat|syndicat|gewerkschaf
 _TWO_PEOPLE = re.compile(r"^(\S.*?)\s+(?:y|e|and|et|und|и|i|&)\s+([A-ZÀ-ÝА-ЯЁ]\S*(?:\s+\S+){0,3})$")
 
 
+def _folded(text: str) -> list[str]:
+    """The words of `text` as names are compared across scripts: "Болат" and "Bolat" are "bolat"."""
+    return [fold(anyascii(w)) for w in text.split()]
+
+
 def _spellings(word: str) -> set[str]:
     """A word as it may be typed without its letters: "Jürgen" as "jurgen" or "juergen"."""
     german = word.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae").replace("ß", "ss")
@@ -224,7 +229,7 @@ def _register_order(surname: str, given: str, sender_name: str) -> bool:
             re.fullmatch(r"(?:rev|revd|dr|prof|fr|pr|mr|mrs|ms|sr|sra|me|mme|dott|avv|ing|lic|hon)\.?",
                          fold(surname)):
         return False  # "Dr, Priya Raman", "Rev., Samuel Adeyemi": a title, not a surname
-    theirs = {fold(anyascii(w)) for w in sender_name.split()}
+    theirs = set(_folded(sender_name))
     mine = {v for w in a for v in _spellings(w)}, {v for w in b for v in _spellings(w)}
     caps = surname.isupper() and len(surname) >= 3 and not given.isupper()
     return caps and bool(mine[1] & theirs or not theirs) or bool(mine[0] & theirs and mine[1] & theirs)
@@ -297,8 +302,7 @@ def is_own_name(text: str, sender_name: str, sender: str) -> bool:
     """Is `text` the sender's name: the words of the display name ("Claudia Ferrante"), in any
     script ("Болат" from "Bolat"), or one first name that the display name or the address begins
     with ("Jacques" from jacques.liege@...)?"""
-    words = [fold(anyascii(w)) for w in text.split()]
-    theirs = [fold(anyascii(w)) for w in sender_name.split()]
+    words, theirs = _folded(text), _folded(sender_name)
     if len(words) > 1:
         return looks_like_name(text) and bool(theirs) and set(words) <= set(theirs)
     if not _NAME_WORD.match(text) or not text[:1].isupper() or len(words[0]) < 3 or \
@@ -383,17 +387,16 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
             reasons.append(f"country guessed from the word {found[0][0]!r}")
     if not found:  # "infirmière à Grenoble", "Москва" under the name: the place's country, a guess
         where = [*everywhere(), *(ln.strip() for ln in lines if ln and SIGN_OFF.match(ln.strip()))]
-        if place := country_of_places(_all_places(where, lines, tail or [], f"{sender_name} {full_guess}"),
-                                      language):
+        person = f"{sender_name} {full_guess}"  # its words are no places ("soy Inés", "Tom Fletcher")
+        if place := country_of_places(_all_places(where, lines, tail or [], person), language):
             found = [place]
-            guessed = place[1]
-            reasons.append(f"country guessed from the place {place[0]!r}")
-    if not found:  # "Universität Leipzig", "Containerterminal Bremerhaven": a city closing a line
-        person = {fold(anyascii(w)) for w in f"{sender_name} {full_guess}".split()}  # not "Tom Fletcher"
-        ends = {(w, c) for p in where if len(p.split()) >= 2 and (w := p.split()[-1])[:1].isupper()
-                and fold(anyascii(w)) not in person and (c := city_country(w))}
-        if len({c for _, c in ends}) == 1:
-            found = [min(sorted(ends))]
+        else:  # a city closing a line: "Universität Leipzig", "Containerterminal Bremerhaven"
+            theirs = set(_folded(person))
+            ends = {(w, c) for p in where if len(p.split()) >= 2 and (w := p.split()[-1])[:1].isupper()
+                    and fold(anyascii(w)) not in theirs and (c := city_country(w))}
+            if len({c for _, c in ends}) == 1:
+                found = [min(sorted(ends))]
+        if found:
             guessed = found[0][1]
             reasons.append(f"country guessed from the place {found[0][0]!r}")
     codes = {c for _, c in found}
@@ -422,9 +425,7 @@ def extract_free(lines: list[str], sender_name: str, tail: list[str] | None = No
         if whole:
             full = whole[0]
             reasons = [r for r in reasons if not r.startswith("only a first name")]
-    if full.isupper() and len(full.split()) == 2 and \
-            [fold(anyascii(w)) for w in reversed(full.split())] == \
-            [fold(anyascii(w)) for w in sender_name.split()]:
+    if full.isupper() and len(full.split()) == 2 and _folded(full)[::-1] == _folded(sender_name):
         full = " ".join(reversed(full.split()))  # "ROSSI MARIO" from Mario Rossi: the surname came first
         reasons.append("name in capitals written surname first, as the sender's name shows")
     if re.match(r"^(?:[^\W\d_]\.-?)+\s+\S", full):  # "H. Marchand" under "Je m'appelle Hélène Marchand"
