@@ -3,17 +3,12 @@
 import pytest
 
 from mailbot.core.model import Kind
-from mailbot.core.reply import ParseRules, read_reply
-
-RULES = ParseRules(campaign_address="appeal@campaign.example")
+from mailbot.core.reply import read_reply
+from tests.core.plain_mail import RULES, plain_mail
 
 
 def read(body: str, sender: str = "Claudia Ferrante <claudia.f@example.org>", subject: str = "Re: Appeal"):
-    raw = (f"From: {sender}\nTo: appeal@campaign.example\nSubject: {subject}\n"
-           "Message-ID: <f@example.org>\nIn-Reply-To: <appeal@campaign.example>\nMIME-Version: 1.0\n"
-           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-           + body + "\n").encode()
-    return read_reply(raw, RULES)
+    return read_reply(plain_mail(body, sender, subject, in_reply_to="appeal@campaign.example"), RULES)
 
 
 @pytest.mark.parametrize("body, sender, first, name, country", [

@@ -6,17 +6,14 @@ from pathlib import Path
 import pytest
 
 from mailbot.core.model import Kind
-from mailbot.core.reply import ParseRules, read_reply
+from mailbot.core.reply import read_reply
+from tests.core.plain_mail import RULES, plain_mail
 
-RULES = ParseRules(campaign_address="appeal@campaign.example")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
 
 
 def kind_of(body: str) -> Kind:
-    raw = ("From: A Person <a.person@example.org>\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
-           "Message-ID: <k@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
-           "Content-Transfer-Encoding: 8bit\n\n" + body + "\n").encode()
-    return read_reply(raw, RULES).kind
+    return read_reply(plain_mail(body), RULES).kind
 
 
 @pytest.mark.parametrize("body", [

@@ -3,9 +3,9 @@
 import pytest
 
 from mailbot.core.model import Kind
-from mailbot.core.reply import ParseRules, read_reply
+from mailbot.core.reply import read_reply
+from tests.core.plain_mail import RULES, plain_mail
 
-RULES = ParseRules(campaign_address="appeal@campaign.example")
 FORM = ("> To sign, reply with:\n> First name: {first}\n> Surname: {name}\n> Country: {country}\n"
         "> Presentation (one line):{presentation}\n> Website (optional):\n>\n> The Campaign\n")
 
@@ -13,12 +13,8 @@ FORM = ("> To sign, reply with:\n> First name: {first}\n> Surname: {name}\n> Cou
 def read(own_above: str, own_below: str, sender: str, **answers: str):
     quote = ("On Tue, 17 Nov 2026 at 09:12, The Campaign <appeal@campaign.example> wrote:\n"
              + FORM.format(**answers))
-    raw = (f"From: {sender}\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
-           "Message-ID: <q@example.org>\n"
-           "In-Reply-To: <appeal-1@campaign.example>\nMIME-Version: 1.0\n"
-           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-           + own_above + "\n" + quote + "\n" + own_below + "\n").encode()
-    return read_reply(raw, RULES)
+    body = own_above + "\n" + quote + "\n" + own_below
+    return read_reply(plain_mail(body, sender, in_reply_to="appeal-1@campaign.example"), RULES)
 
 
 @pytest.mark.parametrize("above, below", [
@@ -43,13 +39,11 @@ def test_a_thank_you_above_a_quoted_filled_form_is_not_a_signature():
 
 
 def test_an_answer_under_a_quoted_label_after_a_blank_line():
-    raw = ("From: Stefan Pichler <s@example.org>\nTo: appeal@campaign.example\nSubject: Re: Aufruf\n"
-           "Message-ID: <p@example.org>\nIn-Reply-To: <appeal-1@campaign.example>\nMIME-Version: 1.0\n"
-           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-           "Am 02.11.2026 um 10:30 schrieb Appeal:\n> Bitte füllen Sie aus:\n>\n"
-           "> Vorname:\n\nStefan\n\n> Nachname:\n\nPichler\n\n> Land:\n\nÖsterreich\n\n"
-           "> Webseite (optional):\n\nLg, Stefan\n").encode()
-    reply = read_reply(raw, RULES)
+    body = ("Am 02.11.2026 um 10:30 schrieb Appeal:\n> Bitte füllen Sie aus:\n>\n"
+            "> Vorname:\n\nStefan\n\n> Nachname:\n\nPichler\n\n> Land:\n\nÖsterreich\n\n"
+            "> Webseite (optional):\n\nLg, Stefan")
+    reply = read_reply(plain_mail(body, "Stefan Pichler <s@example.org>", "Re: Aufruf",
+                                  in_reply_to="appeal-1@campaign.example"), RULES)
     assert reply.kind is Kind.signature, reply.reasons
     fields = reply.fields
     assert (fields.first_name, fields.name, fields.country_code) == ("Stefan", "Pichler", "AT")
@@ -70,10 +64,7 @@ def test_an_answer_under_a_quoted_label_after_a_blank_line():
     "Organizzazione\nCES - Confederazione europea dei sindacati",
 ])
 def test_a_form_then_a_signature_block_is_approved(body):
-    raw = ("From: a.signer@example.org\nTo: appeal@campaign.example\nSubject: Re: Appeal\n"
-           "Message-ID: <s@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
-           "Content-Transfer-Encoding: 8bit\n\n" + body + "\n").encode()
-    reply = read_reply(raw, RULES)
+    reply = read_reply(plain_mail(body, "a.signer@example.org"), RULES)
     assert reply.kind is Kind.signature, reply.reasons
     assert reply.confidence >= RULES.auto_approve_threshold, reply.reasons
     assert "CES -" not in reply.fields.presentation
@@ -82,12 +73,10 @@ def test_a_form_then_a_signature_block_is_approved(body):
 def test_answers_inside_a_quote_of_the_campaign_without_its_address():
     """The attribution names the campaign without its address, the form has no blank label left:
     the reply is to a mail of the campaign's domain (In-Reply-To), so the quote is the appeal."""
-    raw = ("From: Luc Girard <l@example.ch>\nTo: appeal@campaign.example\nSubject: Re: Appel\n"
-           "Message-ID: <g@example.ch>\nIn-Reply-To: <appeal-karvesh-fr@campaign.example>\n"
-           "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-           "Le 10/11/2026 à 09:00, Solidarité Karvesh a écrit :\n> Pour signer, remplissez :\n>\n"
-           "> Prénom : Luc\n> Nom : Girard\n> Pays : Suisse\n> Présentation : Vigneron\n").encode()
-    reply = read_reply(raw, RULES)
+    body = ("Le 10/11/2026 à 09:00, Solidarité Karvesh a écrit :\n> Pour signer, remplissez :\n>\n"
+            "> Prénom : Luc\n> Nom : Girard\n> Pays : Suisse\n> Présentation : Vigneron")
+    reply = read_reply(plain_mail(body, "Luc Girard <l@example.ch>", "Re: Appel",
+                                  in_reply_to="appeal-karvesh-fr@campaign.example"), RULES)
     assert reply.kind is Kind.signature, reply.reasons
     assert (reply.fields.first_name, reply.fields.name, reply.fields.country_code) == ("Luc", "Girard", "CH")
 
@@ -97,8 +86,5 @@ def test_answers_inside_a_quote_of_the_campaign_without_its_address():
     "Imya: Nikolay\nFamiliya: Pavlov\nStrana: Rossiya\nO sebe: voditel avtobusa",  # Russian in Latin letters
 ])
 def test_more_form_shapes(body):
-    raw = ("From: x@example.org\nTo: appeal@campaign.example\nSubject: Re: Appeal\nMessage-ID: <m@x>\n"
-           "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-           + body + "\n").encode()
-    reply = read_reply(raw, RULES)
+    reply = read_reply(plain_mail(body, "x@example.org"), RULES)
     assert reply.fields.first_name and reply.fields.name and reply.fields.country_code, reply.reasons
